@@ -33,6 +33,10 @@ export interface NiftiGeometry {
   srow: number[];
   /** xyzt_units byte. */
   xyztUnits: number;
+  /** NIfTI version of the source (1 or 2); labels are written in the same version so float64 fields survive. */
+  version: 1 | 2;
+  /** dim[0] of the source clamped to 2..3, so a label for a 2D image is 2D too. */
+  spatialRank: 2 | 3;
 }
 
 export type SourceFormat = 'nifti' | 'dicom';

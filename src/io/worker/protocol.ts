@@ -1,0 +1,86 @@
+/**
+ * The I/O worker's API: what `io-worker.ts` exposes through Comlink and what
+ * `client.ts` wraps. Everything crossing the boundary is plain data; voxel
+ * buffers are transferred, never copied; errors travel as `IoErrorData`.
+ */
+import type { VolumeErrorCode } from '../../shared/errors.ts';
+import type { SourceFormat, Vec3, Volume } from '../../shared/volume.ts';
+
+/**
+ * One file the user opened. A `File` clones cheaply into the worker (the
+ * bytes stay on disk); `path` is relative to what was opened, '/' separated.
+ */
+export interface ScanInput {
+  path: string;
+  file: File;
+}
+
+/** Progress of one long call, as plain data. */
+export interface IoProgress {
+  phase: 'scan' | 'load';
+  done: number;
+  total: number;
+}
+
+export type IoProgressCallback = (progress: IoProgress) => void;
+
+/** A volume the scan found, stripped to what the main thread needs. */
+export interface VolumeSummary {
+  /** Stable for the lifetime of the worker; pass it to `load`. */
+  id: string;
+  kind: SourceFormat;
+  name: string;
+  /** How many files the volume is read from (1 for NIfTI, slices for DICOM). */
+  fileCount: number;
+  /** Only when the scan could tell from headers. */
+  dims?: Vec3;
+}
+
+/** A file the scan could not use, and why. */
+export interface SkippedFile {
+  path: string;
+  code: string;
+  reason: string;
+}
+
+export interface ScanResult {
+  volumes: VolumeSummary[];
+  skipped: SkippedFile[];
+}
+
+export type IoErrorCode =
+  | VolumeErrorCode
+  /** `load` was given an id this worker has not scanned. */
+  | 'unknown-volume'
+  /** The call was cancelled; the client turns this into an AbortError. */
+  | 'cancelled'
+  /** Anything that is not a VolumeError: a bug, or the browser running out of memory. */
+  | 'internal';
+
+/** A failure as plain data (Error subclasses lose their fields in structured clone). */
+export interface IoErrorData {
+  code: IoErrorCode;
+  /** The file the failure is about, or the volume name when no single file is to blame. */
+  file: string;
+  reason: string;
+  message: string;
+}
+
+/**
+ * The object the worker exposes. `requestId` is chosen by the client so that
+ * `cancel` can name a call that is still running.
+ */
+export interface IoWorkerApi {
+  /** Group files into volumes by reading headers only. Forgets the previous scan. */
+  scan(requestId: number, inputs: ScanInput[], onProgress?: IoProgressCallback): Promise<ScanResult>;
+  /** Read one scanned volume's voxels; `data.buffer` is transferred to the caller. */
+  load(requestId: number, id: string, onProgress?: IoProgressCallback): Promise<Volume>;
+  /** Make the named call fail fast: its remaining file reads reject. */
+  cancel(requestId: number): void;
+}
+
+export function isIoErrorData(value: unknown): value is IoErrorData {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && typeof v.file === 'string' && typeof v.reason === 'string';
+}
