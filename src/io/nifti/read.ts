@@ -15,8 +15,10 @@ export async function readNiftiHeader(file: SourceFile): Promise<NiftiHeaderInfo
   if (file.size === 0) throw new VolumeError('empty', file.path, 'the file is empty (0 bytes)');
   const head = await file.read(0, Math.min(file.size, 64 * 1024));
   if (isGzip(head)) {
-    const whole = head.byteLength < file.size ? await file.read() : head;
-    return parseNiftiHeader(await inflateOrThrow(whole, file.path, NIFTI_HEADER_PREFIX), file.path);
+    // A compressed prefix is enough: inflation stops once the header is out.
+    const inflated = await inflateOrThrow(head, file.path, NIFTI_HEADER_PREFIX).catch(async () =>
+      inflateOrThrow(await file.read(), file.path, NIFTI_HEADER_PREFIX));
+    return parseNiftiHeader(inflated, file.path);
   }
   return parseNiftiHeader(head.subarray(0, NIFTI_HEADER_PREFIX), file.path);
 }

@@ -1,0 +1,143 @@
+/**
+ * What a set of files holds: volumes (NIfTI files and DICOM series) and the
+ * files that were skipped, each with its reason. Headers only; voxels are read
+ * by loadVolume when a volume is opened. Files are recognised by content,
+ * never by extension. One bad file never stops the scan.
+ */
+import { isVolumeError, type VolumeErrorCode } from '../shared/errors.ts';
+import type { SourceFile } from '../shared/source-file.ts';
+import type { Vec3, Volume } from '../shared/volume.ts';
+import { readDicomSeries, scanDicomFiles, describeTransferSyntax, type DicomSeries } from './dicom/index.ts';
+import { gunzip, isGzip } from './gzip.ts';
+import { looksLikeNifti, NIFTI_HEADER_PREFIX, parseNiftiHeader } from './nifti/header.ts';
+import { readNifti } from './nifti/read.ts';
+
+/** One volume found by a scan: a NIfTI file or a DICOM series. Plain data. */
+export interface VolumeSource {
+  /** Stable id: the path for NIfTI, the series id (SeriesInstanceUID[#n]) for DICOM. */
+  id: string;
+  kind: 'nifti' | 'dicom';
+  /** What to call it in lists: the file path, or folder + series description. */
+  name: string;
+  /** Files it is read from (DICOM: in path order). */
+  paths: string[];
+  dims: Vec3;
+  modality?: string;
+  description?: string;
+  /** DICOM transfer syntax in words. */
+  transferSyntax?: string;
+  /** The DICOM series as scanned (what loadVolume needs). */
+  series?: DicomSeries;
+}
+
+export type SkipCode = VolumeErrorCode | 'non-image';
+
+export interface SkippedFile {
+  path: string;
+  code: SkipCode;
+  reason: string;
+}
+
+export interface ScanReport {
+  volumes: VolumeSource[];
+  skipped: SkippedFile[];
+}
+
+export interface ScanProgress {
+  phase: 'scan';
+  done: number;
+  total: number;
+}
+
+export interface ScanOptions {
+  onProgress?: (p: ScanProgress) => void;
+  signal?: AbortSignal;
+}
+
+type Sniffed = { kind: 'nifti'; source: VolumeSource } | { kind: 'other' } | { kind: 'failed'; skipped: SkippedFile };
+
+async function sniff(file: SourceFile): Promise<Sniffed> {
+  if (file.size === 0) return { kind: 'failed', skipped: { path: file.path, code: 'empty', reason: 'the file is empty (0 bytes)' } };
+  const head = await file.read(0, Math.min(file.size, 4096));
+  let header = head;
+  if (isGzip(head)) {
+    try {
+      header = await gunzip(await file.read(0, Math.min(file.size, 64 * 1024)), NIFTI_HEADER_PREFIX);
+    } catch {
+      header = new Uint8Array(0);
+    }
+    if (!looksLikeNifti(header)) {
+      return { kind: 'failed', skipped: { path: file.path, code: 'not-recognised', reason: 'a gzip file that does not hold a NIfTI image' } };
+    }
+  }
+  if (!looksLikeNifti(header)) return { kind: 'other' };
+  try {
+    const info = parseNiftiHeader(header, file.path);
+    return {
+      kind: 'nifti',
+      source: { id: file.path, kind: 'nifti', name: file.path, paths: [file.path], dims: info.dims, ...(info.description ? { description: info.description } : {}) },
+    };
+  } catch (e) {
+    if (isVolumeError(e)) return { kind: 'failed', skipped: { path: e.file, code: e.code, reason: e.reason } };
+    throw e;
+  }
+}
+
+function folderOf(path: string): string {
+  const at = path.lastIndexOf('/');
+  return at < 0 ? '' : path.slice(0, at);
+}
+
+export async function scanFiles(files: readonly SourceFile[], options: ScanOptions = {}): Promise<ScanReport> {
+  const volumes: VolumeSource[] = [];
+  const skipped: SkippedFile[] = [];
+  const rest: SourceFile[] = [];
+  const total = files.length;
+  let done = 0;
+  const report = () => options.onProgress?.({ phase: 'scan', done, total });
+  for (const file of files) {
+    options.signal?.throwIfAborted();
+    const s = await sniff(file);
+    if (s.kind === 'nifti') { volumes.push(s.source); done++; report(); }
+    else if (s.kind === 'failed') { skipped.push(s.skipped); done++; report(); }
+    else rest.push(file);
+  }
+  const niftiDone = done;
+  const dicom = await scanDicomFiles(rest, {
+    onProgress: (d) => { done = niftiDone + d; options.signal?.throwIfAborted(); report(); },
+  });
+  for (const series of dicom.series) {
+    const folder = folderOf(series.headers[0]?.path ?? '');
+    const first = series.headers[0];
+    volumes.push({
+      id: series.id,
+      kind: 'dicom',
+      name: folder ? `${folder} — ${series.description}` : series.description,
+      paths: series.headers.map((h) => h.path),
+      dims: [series.columns, series.rows, series.sliceCount],
+      ...(series.modality ? { modality: series.modality } : {}),
+      description: series.description,
+      ...(first ? { transferSyntax: describeTransferSyntax(first.transferSyntaxUid) } : {}),
+      series,
+    });
+  }
+  for (const n of dicom.skipped) skipped.push({ path: n.path, code: 'non-image', reason: n.reason });
+  for (const p of dicom.notDicom) skipped.push({ path: p, code: 'not-recognised', reason: 'neither DICOM nor NIfTI (recognised by content, not by name)' });
+  for (const e of dicom.failed) skipped.push({ path: e.file, code: e.code, reason: e.reason });
+  const byPath = (a: { path: string } | VolumeSource, b: { path: string } | VolumeSource) =>
+    ('name' in a ? a.name : a.path).localeCompare('name' in b ? b.name : b.path, 'en', { numeric: true });
+  volumes.sort(byPath);
+  skipped.sort(byPath);
+  return { volumes, skipped };
+}
+
+/** Read a scanned volume's voxels. `files` finds each path the scan saw. */
+export async function loadVolume(source: VolumeSource, files: ReadonlyMap<string, SourceFile>): Promise<Volume> {
+  if (source.kind === 'nifti') {
+    const file = files.get(source.paths[0]!);
+    if (!file) throw new Error(`${source.paths[0]}: no longer in the opened files`);
+    return readNifti(file);
+  }
+  if (!source.series) throw new Error(`${source.name}: the scan did not keep its series`);
+  return readDicomSeries(source.series, files);
+}
