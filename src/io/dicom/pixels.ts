@@ -1,0 +1,77 @@
+/** Copying native (uncompressed) pixel data into a voxel array: byte order and stored-bit handling. */
+import type { VoxelArray, VoxelType } from '../../shared/volume.ts';
+
+export interface PixelLayout {
+  bitsAllocated: number;
+  bitsStored: number;
+  signed: boolean;
+  bigEndian: boolean;
+}
+
+/** The voxel type that holds stored values as they are; undefined for what we do not read (1-bit, 64-bit…). */
+export function storedVoxelType(bitsAllocated: number, pixelRepresentation: number): VoxelType | undefined {
+  const signed = pixelRepresentation === 1;
+  switch (bitsAllocated) {
+    case 8: return signed ? 'int8' : 'uint8';
+    case 16: return signed ? 'int16' : 'uint16';
+    case 32: return signed ? 'int32' : 'uint32';
+    default: return undefined;
+  }
+}
+
+function swapBytes(bytes: Uint8Array, width: number): void {
+  if (width === 2) {
+    for (let i = 0; i + 1 < bytes.length; i += 2) {
+      const t = bytes[i]!; bytes[i] = bytes[i + 1]!; bytes[i + 1] = t;
+    }
+  } else if (width === 4) {
+    for (let i = 0; i + 3 < bytes.length; i += 4) {
+      const a = bytes[i]!, b = bytes[i + 1]!;
+      bytes[i] = bytes[i + 3]!; bytes[i + 1] = bytes[i + 2]!; bytes[i + 2] = b; bytes[i + 3] = a;
+    }
+  }
+}
+
+/**
+ * Copy `count` voxels from `src` (at byte `srcOffset`) into `dst` (at voxel
+ * `dstOffset`): swap big-endian bytes, sign-extend or mask to BitsStored.
+ * Returns the smallest and largest value copied.
+ */
+export function copyPixels(
+  src: Uint8Array, srcOffset: number, dst: VoxelArray, dstOffset: number, count: number, layout: PixelLayout,
+): { min: number; max: number } {
+  const width = dst.BYTES_PER_ELEMENT;
+  const bytes = new Uint8Array(dst.buffer, dst.byteOffset + dstOffset * width, count * width);
+  bytes.set(src.subarray(srcOffset, srcOffset + count * width));
+  if (layout.bigEndian && width > 1) swapBytes(bytes, width);
+  const view = dst.subarray(dstOffset, dstOffset + count);
+  const bits = layout.bitsStored;
+  let min = Infinity, max = -Infinity;
+  if (bits > 0 && bits < layout.bitsAllocated) {
+    if (layout.signed) {
+      const shift = 32 - bits;
+      for (let i = 0; i < count; i++) {
+        const v = (view[i]! << shift) >> shift;
+        view[i] = v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    } else {
+      const mask = 2 ** bits - 1;
+      for (let i = 0; i < count; i++) {
+        const v = (view[i]! & mask) >>> 0;
+        view[i] = v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const v = view[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (count === 0) { min = 0; max = 0; }
+  return { min, max };
+}

@@ -1,0 +1,68 @@
+/**
+ * RescaleSlope/Intercept, slice by slice (they may differ per slice). Identity
+ * keeps the stored type; integer scales whose results fit an integer type of
+ * ≤ 32 bits get the smallest such type; anything else becomes float32. Same-
+ * size and narrowing conversions run in place, so the peak stays near one
+ * stored volume plus the output.
+ */
+import { BYTES_PER_VOXEL, newVoxelArray, type VoxelArray, type VoxelType } from '../../shared/volume.ts';
+
+export interface SliceScale {
+  slope: number;
+  intercept: number;
+  /** Smallest and largest stored value in the slice. */
+  min: number;
+  max: number;
+}
+
+const INT_RANGES: ReadonlyArray<[VoxelType, number, number]> = [
+  ['uint8', 0, 255], ['int8', -128, 127], ['uint16', 0, 65535], ['int16', -32768, 32767],
+  ['uint32', 0, 4294967295], ['int32', -2147483648, 2147483647],
+];
+
+function viewOf(type: VoxelType, buffer: ArrayBufferLike, byteOffset: number, length: number): VoxelArray {
+  switch (type) {
+    case 'int8': return new Int8Array(buffer, byteOffset, length);
+    case 'uint8': return new Uint8Array(buffer, byteOffset, length);
+    case 'int16': return new Int16Array(buffer, byteOffset, length);
+    case 'uint16': return new Uint16Array(buffer, byteOffset, length);
+    case 'int32': return new Int32Array(buffer, byteOffset, length);
+    case 'uint32': return new Uint32Array(buffer, byteOffset, length);
+    case 'float32': return new Float32Array(buffer, byteOffset, length);
+    case 'float64': return new Float64Array(buffer, byteOffset, length);
+  }
+}
+
+/** The output type for these per-slice scales. */
+export function rescaledType(storedType: VoxelType, scales: readonly SliceScale[]): VoxelType {
+  if (scales.every((s) => s.slope === 1 && s.intercept === 0)) return storedType;
+  if (!scales.every((s) => Number.isInteger(s.slope) && Number.isInteger(s.intercept))) return 'float32';
+  let lo = Infinity, hi = -Infinity;
+  for (const s of scales) {
+    const a = s.min * s.slope + s.intercept, b = s.max * s.slope + s.intercept;
+    lo = Math.min(lo, a, b);
+    hi = Math.max(hi, a, b);
+  }
+  for (const [t, tlo, thi] of INT_RANGES) if (lo >= tlo && hi <= thi) return t;
+  return 'float32';
+}
+
+/** Apply per-slice scales (slice k covers voxels [k·sliceLength, (k+1)·sliceLength)). */
+export function rescaleVolume(
+  stored: VoxelArray, storedType: VoxelType, sliceLength: number, scales: readonly SliceScale[],
+): { data: VoxelArray; datatype: VoxelType } {
+  const datatype = rescaledType(storedType, scales);
+  if (scales.every((s) => s.slope === 1 && s.intercept === 0)) return { data: stored, datatype };
+  const inPlace = BYTES_PER_VOXEL[datatype] <= stored.BYTES_PER_ELEMENT;
+  const out = inPlace
+    ? viewOf(datatype, stored.buffer, stored.byteOffset, stored.length)
+    : newVoxelArray(datatype, stored.length);
+  // Forward order: an in-place write at index i only touches bytes of stored voxels ≤ i, already read.
+  scales.forEach((s, k) => {
+    const start = k * sliceLength, end = start + sliceLength;
+    const { slope, intercept } = s;
+    for (let i = start; i < end; i++) out[i] = stored[i]! * slope + intercept;
+  });
+  const narrowed = BYTES_PER_VOXEL[datatype] < stored.BYTES_PER_ELEMENT;
+  return { data: narrowed ? out.slice() : out, datatype };
+}

@@ -1,0 +1,91 @@
+/**
+ * Plain data describing DICOM files and series: what a header scan returns
+ * and what `readDicomSeries` takes. Structured-clone safe (no functions), so
+ * it can cross worker boundaries and sit in IndexedDB.
+ */
+import type { Vec3 } from '../../shared/volume.ts';
+
+/** Geometry and scaling of one frame of an enhanced (functional-group) multi-frame object. */
+export interface DicomFrameInfo {
+  imagePositionPatient?: Vec3;
+  /** Six direction cosines: row (i) direction then column (j) direction, LPS. */
+  imageOrientationPatient?: number[];
+  rescaleSlope?: number;
+  rescaleIntercept?: number;
+}
+
+/** The header of one DICOM image file (pixel data present). */
+export interface DicomHeader {
+  kind: 'image';
+  path: string;
+  /** Bytes in the file. */
+  fileSize: number;
+  transferSyntaxUid: string;
+  sopClassUid?: string;
+  sopInstanceUid?: string;
+  studyInstanceUid?: string;
+  /** '' when the file has none (such files are grouped by folder). */
+  seriesInstanceUid: string;
+  modality?: string;
+  seriesDescription?: string;
+  seriesNumber?: number;
+  instanceNumber?: number;
+  /** LPS mm of the centre of the first transmitted voxel. */
+  imagePositionPatient?: Vec3;
+  /** Six direction cosines: row (i) direction then column (j) direction, LPS. */
+  imageOrientationPatient?: number[];
+  /** [spacing between rows (along j), spacing between columns (along i)] in mm. */
+  pixelSpacing?: [number, number];
+  /** Projection radiographs: spacing at the detector, used when PixelSpacing is absent. */
+  imagerPixelSpacing?: [number, number];
+  sliceThickness?: number;
+  spacingBetweenSlices?: number;
+  rows: number;
+  columns: number;
+  bitsAllocated: number;
+  bitsStored: number;
+  highBit?: number;
+  /** 0 unsigned, 1 two's complement. */
+  pixelRepresentation: number;
+  samplesPerPixel: number;
+  photometricInterpretation?: string;
+  numberOfFrames: number;
+  rescaleSlope?: number;
+  rescaleIntercept?: number;
+  /** First value when the file lists several. */
+  windowCenter?: number;
+  windowWidth?: number;
+  /** Enhanced multi-frame only: per-frame geometry (shared groups already merged in). */
+  frames?: DicomFrameInfo[];
+}
+
+/** A DICOM file that holds no image we read (SR, RTSTRUCT, SEG, PR, KOS, DICOMDIR, …). */
+export interface DicomNonImage {
+  kind: 'non-image';
+  path: string;
+  /** Short name of what it is: 'SR', 'RTSTRUCT', 'SEG', 'DICOMDIR', 'no pixel data', … */
+  objectType: string;
+  /** A sentence for the scan's "skipped" list. */
+  reason: string;
+  sopClassUid?: string;
+  modality?: string;
+  seriesInstanceUid?: string;
+}
+
+/** Slices that form one volume (one SeriesInstanceUID, one grid). */
+export interface DicomSeries {
+  /** SeriesInstanceUID, with '#2', '#3'… when the UID had to be split into several grids. */
+  id: string;
+  seriesInstanceUid: string;
+  studyInstanceUid?: string;
+  /** For lists: SeriesDescription (or modality and number), plus which part when split. */
+  description: string;
+  modality?: string;
+  seriesNumber?: number;
+  rows: number;
+  columns: number;
+  /** Slices (frames) in all files. */
+  sliceCount: number;
+  /** The files, in path order (readDicomSeries orders slices by position). */
+  headers: DicomHeader[];
+}
