@@ -4,11 +4,11 @@
  * whose lengths run past the bytes we have are caught here, because
  * dicom-parser skips over them silently in implicit VR.
  */
-import * as dicomParser from 'dicom-parser';
 import type { DataSet, Element, ParseDicomOptions } from 'dicom-parser';
 import type { VolumeErrorCode } from '../../shared/errors.ts';
+import { inflateRaw } from '../gzip.ts';
 import { type DicomLayout, withPreamble } from './detect.ts';
-import { inflateRaw } from './inflate.ts';
+import { dicomParser } from './dicom-parser.ts';
 import { MAX_ELEMENT_LENGTH, UNDEFINED_LENGTH } from './limits.ts';
 import { DEFLATED_EXPLICIT_VR_LE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from './transfer-syntax.ts';
 

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { isVolumeError, type VolumeErrorCode } from '../../shared/errors.ts';
 import { memoryFile, type SourceFile } from '../../shared/source-file.ts';
 import type { Vec3, Volume } from '../../shared/volume.ts';
-import { voxelToWorld } from '../geometry.ts';
+import { invert, voxelToWorld } from '../geometry.ts';
 import { readDicomHeader } from './read-header.ts';
 import { readDicomSeries } from './read-series.ts';
 import { loadOne, scan } from './testing/load.ts';
 import {
   countingFile, cross, CR_IMAGE_STORAGE, defaultValue, ENHANCED_MR_IMAGE_STORAGE, imageElements, MR_IMAGE_STORAGE,
-  type SeriesSpec, seriesFiles, seriesPositions, shuffled, writeImage,
+  type SeriesSpec, seriesFiles, seriesImages, seriesPositions, shuffled, writeImage,
 } from './testing/synthetic.ts';
 import { writeDicom } from './testing/write-dicom.ts';
 import type { DicomHeader, DicomSeries } from './types.ts';
@@ -115,23 +115,89 @@ describe('readDicomSeries: order and geometry', () => {
     expect(v.meta.warnings[0]).toMatch(/15(\.0+)?°/);
   });
 
-  it('reports a missing slice; first and last slices stay in place', async () => {
-    const spec: SeriesSpec = { slices: 6, rows: 2, columns: 2 };
-    const files = (await seriesFiles(spec)).filter((f) => f.path !== 'slice-3.dcm');
-    const v = await loadOne(shuffled(files));
-    const pos = seriesPositions(spec);
-    expect(v.dims[2]).toBe(5);
-    expectWarnings(v, [DICOM_WARNING.missingSlices]);
-    expect(v.meta.warnings[0]).toContain('slice-2.dcm');
-    expectVec(voxelToWorld(v.affine, 0, 0, 0), ras(pos[0]!));
-    expectVec(voxelToWorld(v.affine, 0, 0, 4), ras(pos[5]!));
-    expectVec([v.affine[2]!, v.affine[6]!, v.affine[10]!], [0, 0, 2.5]);
+  describe('missing slices', () => {
+    const a = Math.PI / 7, b = Math.PI / 9;
+    const row = [Math.cos(a), Math.sin(a), 0];
+    const col = [-Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), Math.sin(b)];
+    const n = cross(row, col);
+    const axial: SeriesSpec = { slices: 8, rows: 3, columns: 4 };
+    const oblique: SeriesSpec = { slices: 8, rows: 3, columns: 4, orientation: [...row, ...col], pixelSpacing: [0.9, 0.6],
+      step: [-n[0] * 1.5, -n[1] * 1.5, -n[2] * 1.5], origin: [12.3, -45.6, 78.9] };
+    const ct: SeriesSpec = { ...axial, intercept: -1024, value: (i, j, k) => 24 + i + 10 * j + 100 * k };
+    const cases: Array<[string, SeriesSpec, number[]]> = [
+      ['one missing', axial, [3]],
+      ['two non-adjacent missing', axial, [2, 5]],
+      ['two adjacent missing (one gap of three steps)', axial, [4, 5]],
+      ['oblique, descending along the normal, two missing', oblique, [1, 6]],
+      ['CT with intercept −1024, two missing', ct, [2, 6]],
+    ];
+
+    it.each(cases)('%s: blank slots keep every slice read at its ImagePositionPatient', async (_name, spec, drop) => {
+      const all = await seriesFiles(spec);
+      const files = all.filter((_, k) => !drop.includes(k));
+      const v = await loadOne(shuffled(files));
+      const [nx, ny, nz] = v.dims;
+      expect(nz).toBe(spec.slices);
+      expectWarnings(v, [DICOM_WARNING.missingSlices]);
+      const text = v.meta.warnings[0]!;
+      expect(text).toContain(`${drop.length} slice${drop.length === 1 ? '' : 's'} missing`);
+      expect(text).toContain('filled blank');
+      expect(v.meta.sourcePaths.length).toBe(files.length);
+      const inv = invert(v.affine);
+      const real = new Set<number>();
+      for (const file of files) {
+        const h = await readDicomHeader(file);
+        if (h.kind !== 'image') throw new Error('not an image');
+        const world = ras(h.imagePositionPatient!);
+        const k = Math.round(voxelToWorld(inv, ...world)[2]);
+        const at = voxelToWorld(v.affine, 0, 0, k);
+        expect(Math.hypot(at[0] - world[0], at[1] - world[1], at[2] - world[2]), `${file.path} at k = ${k}`).toBeLessThan(1e-3);
+        const kFile = all.findIndex((f) => f.path === file.path);
+        const value = spec.value ?? defaultValue;
+        for (let j = 0; j < ny; j++) {
+          for (let i = 0; i < nx; i++) {
+            expect(v.data[i + nx * j + nx * ny * k]).toBe(value(i, j, kFile) * (spec.slope ?? 1) + (spec.intercept ?? 0));
+          }
+        }
+        real.add(k);
+      }
+      expect(real.size).toBe(files.length);
+      const blank = Array.from({ length: nz }, (_, k) => k).filter((k) => !real.has(k));
+      expect(blank.length).toBe(drop.length);
+      for (const k of blank) {
+        expect(text).toContain(`${k}`);
+        expect(Array.from(v.data.subarray(k * nx * ny, (k + 1) * nx * ny)).every((x) => x === 0), `slot ${k} is blank`).toBe(true);
+      }
+    });
+
+    it('names the slots and their positions along the normal', async () => {
+      // Axial: normal (0, 0, 1) LPS; slices at z = −50, −48, … so slot 2 is at −46 mm and slot 5 at −40 mm.
+      const files = (await seriesFiles(axial)).filter((f) => f.path !== 'slice-2.dcm' && f.path !== 'slice-5.dcm');
+      const v = await loadOne(files);
+      const text = v.meta.warnings[0]!;
+      expect(text).toMatch(/^missing-slices: 2 slices missing \(the usual step is 2 mm\)/);
+      expect(text).toContain('slot 2 (-46 mm along the slice normal, after slice-1.dcm)');
+      expect(text).toContain('slot 5 (-40 mm along the slice normal, after slice-4.dcm)');
+      expect(text).toContain('8 slices in the volume, 6 read');
+      expectVec(v.spacing, [0.7, 0.8, 2]);
+    });
+
+    it('a gap that is not a whole multiple of the step is non-uniform spacing, not filled', async () => {
+      const spec: SeriesSpec = { slices: 6, rows: 2, columns: 2, positions: (k, p) => (k >= 3 ? [p[0], p[1], p[2] + 3] : p) };
+      const v = await loadOne(await seriesFiles(spec));
+      expect(v.dims[2]).toBe(6);
+      expectWarnings(v, [DICOM_WARNING.nonUniformSpacing]);
+      expect(v.meta.warnings[0]).toContain('positions of slices between the first and the last are approximated');
+      const pos = seriesPositions(spec);
+      expectGeometry(v, spec, pos[0]!, pos[5]!);
+    });
   });
 
   it('reports non-uniform spacing', async () => {
     const spec: SeriesSpec = { slices: 5, rows: 2, columns: 2, positions: (k, p) => (k >= 3 ? [p[0], p[1], p[2] + 0.7] : p) };
     const v = await loadOne(await seriesFiles(spec));
     expectWarnings(v, [DICOM_WARNING.nonUniformSpacing]);
+    expect(v.meta.warnings[0]).toMatch(/approximated \(up to 0\.\d+ mm off/);
     const pos = seriesPositions(spec);
     expectGeometry(v, spec, pos[0]!, pos[4]!);
   });
@@ -143,8 +209,25 @@ describe('readDicomSeries: order and geometry', () => {
     const v = await loadOne(shuffled([...files, ...(await dup).slice(2)]));
     expect(v.dims[2]).toBe(4);
     expectWarnings(v, [DICOM_WARNING.duplicatePositions]);
+    expect(v.meta.warnings[0]).toMatch(/^duplicate-positions: 2 slices share positions: 2 time points or repeats; keeping the first of each/);
+    expect(v.meta.warnings[0]).toContain('only 1 of 4 positions repeat');
     expect(v.meta.warnings[0]).toContain('dup-2');
     expect(Array.from(v.data.subarray(8, 12))).toEqual([200, 201, 210, 211]);
+  });
+
+  it('a 4D series (every position repeated per time point) becomes its first time point, and says so', async () => {
+    const spec: SeriesSpec = { slices: 4, rows: 2, columns: 3, modality: 'MR', sopClassUid: MR_IMAGE_STORAGE };
+    // Three time points; InstanceNumber runs through them (1–4, 5–8, 9–12) and voxel values differ by 1000 per time point.
+    const files = [0, 1, 2].flatMap((t) => seriesImages(spec).map((img, k) => memoryFile(`t${t}-${k}.dcm`, writeImage({
+      ...img, instanceNumber: 1 + k + 4 * t, pixels: (img.pixels as Int16Array).map((x) => x + 1000 * t),
+    }))));
+    const v = await loadOne(shuffled(files));
+    expect(v.dims).toEqual([3, 2, 4]);
+    expectWarnings(v, [DICOM_WARNING.duplicatePositions]);
+    expect(v.meta.warnings[0]).toMatch(/^duplicate-positions: 12 slices share positions: 3 time points or repeats; keeping the first of each/);
+    expect(v.meta.warnings[0]).not.toContain('positions repeat');
+    expect(v.meta.sourcePaths).toEqual(['t0-0.dcm', 't0-1.dcm', 't0-2.dcm', 't0-3.dcm']);
+    for (let k = 0; k < 4; k++) expect(v.data[k * 6 + 5]).toBe(defaultValue(2, 1, k));
   });
 
   it('reads a single-slice radiograph without position or orientation', async () => {

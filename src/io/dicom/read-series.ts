@@ -1,7 +1,9 @@
 /**
  * readDicomSeries: the voxels of one series as a Volume. Slices are ordered by
  * position along the slice normal; the output array is allocated once and
- * each file is read once, its frames copied straight into place.
+ * each file is read once, its frames copied straight into place. Where
+ * slices are missing from an evenly spaced series, blank (0) slices fill
+ * their slots so that every slice read keeps its ImagePositionPatient.
  */
 import { VolumeError } from '../../shared/errors.ts';
 import type { SourceFile } from '../../shared/source-file.ts';
@@ -107,8 +109,10 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
     ...(first.sliceThickness !== undefined ? { sliceThickness: first.sliceThickness } : {}),
     ...(first.spacingBetweenSlices !== undefined ? { spacingBetweenSlices: first.spacingBetweenSlices } : {}),
   });
-  const ordered = plan.order.map((i) => slices[i]!);
-  const leader = ordered[0]!.header;
+  // One entry per k slot; null where a slice is missing (left blank: 0).
+  const ordered = plan.slots.map((i) => (i === null ? null : slices[i]!));
+  const present = ordered.filter((s): s is Slice => s !== null);
+  const leader = present[0]!.header;
 
   const storedType = storedVoxelType(first.bitsAllocated, first.pixelRepresentation)!;
   const bpp = BYTES_PER_VOXEL[storedType];
@@ -116,7 +120,7 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
   const n = ordered.length;
   // Fractional scales always give float32: then scale each slice as it arrives, through a one-slice scratch
   // array, instead of holding the stored volume and the float volume at once.
-  const floatDirect = ordered.some((s) => !Number.isInteger(s.slope) || !Number.isInteger(s.intercept));
+  const floatDirect = present.some((s) => !Number.isInteger(s.slope) || !Number.isInteger(s.intercept));
   const outBytes = floatDirect ? 4 : bpp;
   if (sliceLength * n * Math.max(bpp, outBytes) >= MAX_PIXEL_BYTES) {
     throw new VolumeError('too-large', first.path,
@@ -124,11 +128,13 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
   }
   const stored = newVoxelArray(storedType, floatDirect ? sliceLength : sliceLength * n);
   const floats = floatDirect ? new Float32Array(sliceLength * n) : undefined;
-  const scales = new Array<SliceScale>(n);
+  // Blank slots keep the arrays' initial 0, which every output type holds: an identity scale over [0, 0].
+  const scales = new Array<SliceScale>(n).fill({ slope: 1, intercept: 0, min: 0, max: 0 });
 
   // Each file once, its frames copied to their k positions.
   const perFile = new Map<string, Array<{ k: number; slice: Slice }>>();
   ordered.forEach((slice, k) => {
+    if (!slice) return;
     let list = perFile.get(slice.path);
     if (!list) perFile.set(slice.path, (list = []));
     list.push({ k, slice });
@@ -190,7 +196,7 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
     warnings.push(warning(DICOM_WARNING.monochrome1, 'MONOCHROME1: higher values are meant to be shown darker (the voxels are kept as stored)'));
   }
   // In slice order; a multi-frame file is listed once.
-  const sourcePaths = [...new Set(ordered.map((s) => s.path))];
+  const sourcePaths = [...new Set(present.map((s) => s.path))];
   const volume: Volume = {
     data,
     datatype,

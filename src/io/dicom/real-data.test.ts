@@ -1,4 +1,4 @@
-/** The real series in ../shared/data (skipped when the folder is absent). */
+/** The real series in ../shared/data: FAILS (never skips) when the folder is absent; CI always has it. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -10,8 +10,9 @@ import { countingFile } from './testing/synthetic.ts';
 
 const folder = fileURLToPath(new URL('../../../../shared/data/dicom/vs-seg-001-t1-mprage/', import.meta.url));
 
-describe.skipIf(!existsSync(folder))('real series vs-seg-001-t1-mprage', () => {
+describe('real series vs-seg-001-t1-mprage', () => {
   it('scans 120 slices from file prefixes and reads a 512×512×120 uint16 volume 1.5 mm apart', async () => {
+    if (!existsSync(folder)) throw new Error(`the shared MPRAGE series is missing: ${folder} does not exist (CI always has ../shared/data)`);
     const files = (await diskFiles(folder)).map(countingFile);
     expect(files.length).toBe(120);
     const scan = await scanDicomFiles(files);

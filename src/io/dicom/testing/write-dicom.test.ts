@@ -1,5 +1,5 @@
-import * as dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
+import { dicomParser } from '../dicom-parser.ts';
 import { imageElements } from './synthetic.ts';
 import { encodeDataSet, writeDicom } from './write-dicom.ts';
 
