@@ -1,5 +1,6 @@
 /** Copying native (uncompressed) pixel data into a voxel array: byte order and stored-bit handling. */
 import type { VoxelArray, VoxelType } from '../../shared/volume.ts';
+import { rangeOf, type Range } from './kernels.ts';
 
 export interface PixelLayout {
   bitsAllocated: number;
@@ -32,46 +33,36 @@ function swapBytes(bytes: Uint8Array, width: number): void {
   }
 }
 
+/** The values BitsStored allows (what a slice can hold without looking at it). */
+export function declaredRange(layout: PixelLayout, width: number): Range {
+  const bits = layout.bitsStored > 0 && layout.bitsStored <= width * 8 ? layout.bitsStored : width * 8;
+  return layout.signed ? { min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 } : { min: 0, max: 2 ** bits - 1 };
+}
+
 /**
  * Copy `count` voxels from `src` (at byte `srcOffset`) into `dst` (at voxel
  * `dstOffset`): swap big-endian bytes, sign-extend or mask to BitsStored.
- * Returns the smallest and largest value copied.
+ * With `measure`, returns the smallest and largest value copied; otherwise
+ * the range BitsStored allows (no pass over the voxels).
  */
 export function copyPixels(
-  src: Uint8Array, srcOffset: number, dst: VoxelArray, dstOffset: number, count: number, layout: PixelLayout,
-): { min: number; max: number } {
+  src: Uint8Array, srcOffset: number, dst: VoxelArray, dstOffset: number, count: number, layout: PixelLayout, measure = true,
+): Range {
   const width = dst.BYTES_PER_ELEMENT;
   const bytes = new Uint8Array(dst.buffer, dst.byteOffset + dstOffset * width, count * width);
   bytes.set(src.subarray(srcOffset, srcOffset + count * width));
   if (layout.bigEndian && width > 1) swapBytes(bytes, width);
   const view = dst.subarray(dstOffset, dstOffset + count);
   const bits = layout.bitsStored;
-  let min = Infinity, max = -Infinity;
   if (bits > 0 && bits < layout.bitsAllocated) {
+    // Pixels may carry overlay or garbage bits above BitsStored: sign-extend or mask them away.
     if (layout.signed) {
       const shift = 32 - bits;
-      for (let i = 0; i < count; i++) {
-        const v = (view[i]! << shift) >> shift;
-        view[i] = v;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
+      for (let i = 0; i < count; i++) view[i] = (view[i]! << shift) >> shift;
     } else {
       const mask = 2 ** bits - 1;
-      for (let i = 0; i < count; i++) {
-        const v = (view[i]! & mask) >>> 0;
-        view[i] = v;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-    }
-  } else {
-    for (let i = 0; i < count; i++) {
-      const v = view[i]!;
-      if (v < min) min = v;
-      if (v > max) max = v;
+      for (let i = 0; i < count; i++) view[i] = (view[i]! & mask) >>> 0;
     }
   }
-  if (count === 0) { min = 0; max = 0; }
-  return { min, max };
+  return measure ? rangeOf(view) : declaredRange(layout, width);
 }

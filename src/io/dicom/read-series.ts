@@ -12,8 +12,8 @@ import { affineSpacing, lpsToRas } from '../geometry.ts';
 import { sniffDicom } from './detect.ts';
 import { MAX_PIXEL_BYTES, UNDEFINED_LENGTH } from './limits.ts';
 import { parseDicomBytes } from './parse.ts';
-import { copyPixels, storedVoxelType } from './pixels.ts';
-import { rescaleVolume, type SliceScale } from './rescale.ts';
+import { copyPixels, declaredRange, storedVoxelType, type PixelLayout } from './pixels.ts';
+import { rescaledType, rescaleVolume, type SliceScale } from './rescale.ts';
 import { planSlices, type SliceInput } from './slice-geometry.ts';
 import { describeTransferSyntax, isBigEndian, isNativeTransferSyntax } from './transfer-syntax.ts';
 import type { DicomHeader, DicomSeries } from './types.ts';
@@ -32,6 +32,8 @@ interface Slice extends SliceInput {
 
 const COLOUR = /^(RGB|YBR|PALETTE|HSV|ARGB|CMYK)/i;
 const ORIENTATION_TOLERANCE = 1e-3;
+/** Files read ahead of the one being copied. */
+const READ_AHEAD = 4;
 
 function validate(h: DicomHeader, first: DicomHeader): void {
   if (!isNativeTransferSyntax(h.transferSyntaxUid)) {
@@ -89,6 +91,15 @@ function slicesOf(h: DicomHeader): Slice[] {
   });
 }
 
+function layoutOf(h: DicomHeader, transferSyntaxUid: string): PixelLayout {
+  return {
+    bitsAllocated: h.bitsAllocated,
+    bitsStored: h.bitsStored,
+    signed: h.pixelRepresentation === 1,
+    bigEndian: isBigEndian(transferSyntaxUid),
+  };
+}
+
 async function open(lookup: DicomFileLookup, path: string): Promise<SourceFile> {
   const file = typeof lookup === 'function' ? await lookup(path) : lookup.get(path);
   if (!file) throw new VolumeError('inconsistent-series', path, 'this slice of the series was not among the files given');
@@ -130,6 +141,12 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
   const floats = floatDirect ? new Float32Array(sliceLength * n) : undefined;
   // Blank slots keep the arrays' initial 0, which every output type holds: an identity scale over [0, 0].
   const scales = new Array<SliceScale>(n).fill({ slope: 1, intercept: 0, min: 0, max: 0 });
+  // Measuring each slice's value range costs a pass over the volume; skip it when
+  // the range BitsStored allows already fits a type no wider than the stored one
+  // (12-bit CT with an intercept of -1024 → int16).
+  const declared = declaredRange(layoutOf(first, first.transferSyntaxUid), bpp);
+  const measure = !floatDirect && present.some((s) => s.slope !== 1 || s.intercept !== 0)
+    && BYTES_PER_VOXEL[rescaledType(storedType, present.map((s) => ({ slope: s.slope, intercept: s.intercept, ...declared })))] > bpp;
 
   // Each file once, its frames copied to their k positions.
   const perFile = new Map<string, Array<{ k: number; slice: Slice }>>();
@@ -139,9 +156,20 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
     if (!list) perFile.set(slice.path, (list = []));
     list.push({ k, slice });
   });
-  for (const [path, wanted] of perFile) {
-    const file = await open(files, path);
-    const bytes = await file.read();
+  // Read a few files ahead so disk reads overlap parsing and copying.
+  const entries = [...perFile];
+  const pending = new Map<number, Promise<Uint8Array>>();
+  const prefetch = (at: number): void => {
+    if (at >= entries.length || pending.has(at)) return;
+    const read = open(files, entries[at]![0]).then((f) => f.read());
+    read.catch(() => undefined); // surfaced when awaited in order; never unhandled
+    pending.set(at, read);
+  };
+  for (let at = 0; at < entries.length; at++) {
+    for (let ahead = at; ahead < at + READ_AHEAD; ahead++) prefetch(ahead);
+    const [path, wanted] = entries[at]!;
+    const bytes = await pending.get(at)!;
+    pending.delete(at);
     if (bytes.length === 0) throw new VolumeError('empty', path, 'the file is empty (0 bytes)');
     const layout = sniffDicom(bytes);
     if (!layout) throw new VolumeError('not-recognised', path, 'not a DICOM file (any more): no "DICM" marker at byte 128');
@@ -161,12 +189,7 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
     const available = Math.max(0, Math.min(pixel.length, array.length - pixel.dataOffset));
     const frameBytes = sliceLength * bpp;
     const header = wanted[0]!.slice.header;
-    const layoutInfo = {
-      bitsAllocated: header.bitsAllocated,
-      bitsStored: header.bitsStored,
-      signed: header.pixelRepresentation === 1,
-      bigEndian: isBigEndian(ts),
-    };
+    const layoutInfo = layoutOf(header, ts);
     for (const { k, slice } of wanted) {
       const need = (slice.frame + 1) * frameBytes;
       if (available < need) {
@@ -181,7 +204,7 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
         const base = k * sliceLength;
         for (let i = 0; i < sliceLength; i++) floats[base + i] = stored[i]! * slope + intercept;
       } else {
-        const { min, max } = copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo);
+        const { min, max } = copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo, measure);
         scales[k] = { slope: slice.slope, intercept: slice.intercept, min, max };
       }
     }

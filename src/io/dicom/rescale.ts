@@ -5,6 +5,7 @@
  * size and narrowing conversions run in place, so the peak stays near one
  * stored volume plus the output.
  */
+import { scaleInto } from './kernels.ts';
 import { BYTES_PER_VOXEL, newVoxelArray, type VoxelArray, type VoxelType } from '../../shared/volume.ts';
 
 export interface SliceScale {
@@ -59,9 +60,8 @@ export function rescaleVolume(
     : newVoxelArray(datatype, stored.length);
   // Forward order: an in-place write at index i only touches bytes of stored voxels ≤ i, already read.
   scales.forEach((s, k) => {
-    const start = k * sliceLength, end = start + sliceLength;
-    const { slope, intercept } = s;
-    for (let i = start; i < end; i++) out[i] = stored[i]! * slope + intercept;
+    if (s.slope === 1 && s.intercept === 0 && out.buffer === stored.buffer && out.constructor === stored.constructor) return;
+    scaleInto(out, stored, k * sliceLength, (k + 1) * sliceLength, s.slope, s.intercept);
   });
   const narrowed = BYTES_PER_VOXEL[datatype] < stored.BYTES_PER_ELEMENT;
   return { data: narrowed ? out.slice() : out, datatype };

@@ -1,0 +1,68 @@
+/**
+ * Per-voxel loops for the hot path of loading a series. V8 only optimises a
+ * typed-array loop well when one call site sees one array type, so the common
+ * cases (16-bit CT and MR) get loops of their own; other types share a
+ * generic loop.
+ */
+import type { VoxelArray } from '../../shared/volume.ts';
+
+export interface Range { min: number; max: number }
+
+function rangeInt16(a: Int16Array): Range {
+  let min = 32767, max = -32768;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+function rangeUint16(a: Uint16Array): Range {
+  let min = 65535, max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+function rangeAny(a: VoxelArray): Range {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+/** Smallest and largest value ({0, 0} when empty). */
+export function rangeOf(a: VoxelArray): Range {
+  if (a.length === 0) return { min: 0, max: 0 };
+  if (a instanceof Int16Array) return rangeInt16(a);
+  if (a instanceof Uint16Array) return rangeUint16(a);
+  return rangeAny(a);
+}
+
+function scaleInt16(out: Int16Array, src: Int16Array, start: number, end: number, slope: number, intercept: number): void {
+  for (let i = start; i < end; i++) out[i] = src[i]! * slope + intercept;
+}
+
+function scaleUint16ToInt16(out: Int16Array, src: Uint16Array, start: number, end: number, slope: number, intercept: number): void {
+  for (let i = start; i < end; i++) out[i] = src[i]! * slope + intercept;
+}
+
+function scaleAny(out: VoxelArray, src: VoxelArray, start: number, end: number, slope: number, intercept: number): void {
+  for (let i = start; i < end; i++) out[i] = src[i]! * slope + intercept;
+}
+
+/** out[i] = src[i]·slope + intercept for i in [start, end); out may be a view over src's buffer (forward order). */
+export function scaleInto(out: VoxelArray, src: VoxelArray, start: number, end: number, slope: number, intercept: number): void {
+  if (out instanceof Int16Array) {
+    if (src instanceof Int16Array) return scaleInt16(out, src, start, end, slope, intercept);
+    if (src instanceof Uint16Array) return scaleUint16ToInt16(out, src, start, end, slope, intercept);
+  }
+  scaleAny(out, src, start, end, slope, intercept);
+}
