@@ -32,8 +32,8 @@ export interface VolumeSummary {
   name: string;
   /** How many files the volume is read from (1 for NIfTI, slices for DICOM). */
   fileCount: number;
-  /** Only when the scan could tell from headers. */
-  dims?: Vec3;
+  /** Voxels along i, j, k, from the headers. */
+  dims: Vec3;
 }
 
 /** A file the scan could not use, and why. */

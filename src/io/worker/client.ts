@@ -1,0 +1,99 @@
+/**
+ * Main-thread side of the I/O worker: wraps it with Comlink, gives each call
+ * an AbortSignal and turns the worker's plain error data back into errors.
+ */
+import * as Comlink from 'comlink';
+import type { Volume } from '../../shared/volume.ts';
+import {
+  isIoErrorData,
+  type IoErrorCode,
+  type IoProgressCallback,
+  type IoWorkerApi,
+  type ScanInput,
+  type ScanResult,
+} from './protocol.ts';
+
+export type { IoProgress, IoProgressCallback, ScanInput, ScanResult, SkippedFile, VolumeSummary } from './protocol.ts';
+
+/** A failed scan or load; always names the file and the reason. */
+export class IoError extends Error {
+  override readonly name = 'IoError';
+  constructor(
+    readonly code: IoErrorCode,
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: IoProgressCallback;
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('Cancelled', 'AbortError');
+}
+
+export class IoClient {
+  readonly #worker: Worker;
+  readonly #api: Comlink.Remote<IoWorkerApi>;
+  #nextId = 1;
+
+  constructor(worker?: Worker) {
+    this.#worker = worker ?? new Worker(new URL('./io-worker.ts', import.meta.url), { type: 'module', name: 'slicesam-io' });
+    this.#api = Comlink.wrap<IoWorkerApi>(this.#worker);
+  }
+
+  /** Group files into volumes (headers only). Replaces the worker's previous scan when it succeeds. */
+  scan(inputs: ScanInput[], options: CallOptions = {}): Promise<ScanResult> {
+    return this.#call(options, (id, progress) => this.#api.scan(id, inputs, progress));
+  }
+
+  /** Read a scanned volume's voxels; the buffer arrives transferred. */
+  load(volumeId: string, options: CallOptions = {}): Promise<Volume> {
+    return this.#call(options, (id, progress) => this.#api.load(id, volumeId, progress));
+  }
+
+  dispose(): void {
+    this.#api[Comlink.releaseProxy]();
+    this.#worker.terminate();
+  }
+
+  async #call<T>(
+    { signal, onProgress }: CallOptions,
+    run: (requestId: number, progress: IoProgressCallback | undefined) => Promise<T>,
+  ): Promise<T> {
+    signal?.throwIfAborted();
+    const requestId = this.#nextId++;
+    let settled = false;
+    const progress = onProgress
+      ? Comlink.proxy((p: Parameters<IoProgressCallback>[0]) => {
+          if (!settled && !signal?.aborted) onProgress(p);
+        })
+      : undefined;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      if (!signal) return;
+      onAbort = () => {
+        void this.#api.cancel(requestId);
+        reject(abortError(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([run(requestId, progress), aborted]);
+    } catch (e) {
+      if (signal?.aborted) throw abortError(signal);
+      if (isIoErrorData(e)) {
+        if (e.code === 'cancelled') throw new DOMException('Cancelled', 'AbortError');
+        throw new IoError(e.code, e.file, e.reason);
+      }
+      throw e;
+    } finally {
+      settled = true;
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { fire } from './events.ts';
+import { theme } from './theme.ts';
+import './tool-bar.ts';
+import './source-panel.ts';
+import './status-bar.ts';
+import type { SliceSamToolBar } from './tool-bar.ts';
+import type { BusyState, SkippedItem, StatusMessage, VolumeItem } from './types.ts';
+
+/**
+ * The app shell: tool bar, source panel, viewer area and status bar.
+ * The viewer's canvas comes from outside, in the `viewer` slot.
+ *
+ * Keys: `o` open files, `Shift+O` open folder, `Esc` cancel running work.
+ *
+ * @slot viewer - an element that fills the viewer area (holds the canvas)
+ * @fires open-files, open-folder, select-volume, cancel-task, dismiss-messages - from the parts
+ */
+export class SliceSamApp extends LitElement {
+  static override properties = {
+    volumes: { attribute: false },
+    skipped: { attribute: false },
+    selectedId: { attribute: false },
+    busy: { attribute: false },
+    messages: { attribute: false },
+    caption: { attribute: false },
+    folderSupported: { attribute: false },
+  };
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: grid;
+        grid-template-rows: auto minmax(0, 1fr) auto;
+        grid-template-columns: 280px minmax(0, 1fr);
+        grid-template-areas:
+          'bar bar'
+          'side main'
+          'status status';
+        height: 100%;
+        overflow: hidden;
+      }
+      slicesam-tool-bar { grid-area: bar; }
+      slicesam-source-panel { grid-area: side; min-height: 0; }
+      slicesam-status-bar { grid-area: status; }
+      main {
+        grid-area: main;
+        position: relative;
+        min-width: 0;
+        min-height: 0;
+        background: var(--ss-viewer-bg);
+      }
+      ::slotted([slot='viewer']) {
+        position: absolute;
+        inset: 0;
+      }
+      .caption {
+        position: absolute;
+        top: 6px;
+        right: 8px;
+        padding: 2px 8px;
+        border-radius: var(--ss-radius);
+        background: rgba(0, 0, 0, 0.55);
+        color: #dfe7ef;
+        font-size: 12px;
+        pointer-events: none;
+      }
+      .empty {
+        position: absolute;
+        inset: 0;
+        display: grid;
+        place-content: center;
+        text-align: center;
+        color: #8fa0b0;
+        pointer-events: none;
+      }
+      .empty p { margin: 4px 0; }
+    `,
+  ];
+
+  /** Volumes found by the last scan. */
+  declare volumes: VolumeItem[];
+  /** Files the last scan skipped. */
+  declare skipped: SkippedItem[];
+  /** The volume in the viewer. */
+  declare selectedId: string | null;
+  /** Running work, or null. */
+  declare busy: BusyState | null;
+  /** Status messages, oldest first. */
+  declare messages: StatusMessage[];
+  /** One line over the viewer (name and size of what is shown); empty when nothing is shown. */
+  declare caption: string;
+  /** Whether the browser can open folders. */
+  declare folderSupported: boolean;
+
+  #keys: AbortController | null = null;
+
+  constructor() {
+    super();
+    this.volumes = [];
+    this.skipped = [];
+    this.selectedId = null;
+    this.busy = null;
+    this.messages = [];
+    this.caption = '';
+    this.folderSupported = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#keys = new AbortController();
+    window.addEventListener('keydown', (e) => this.#onKey(e), { signal: this.#keys.signal });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#keys?.abort();
+    this.#keys = null;
+  }
+
+  override render() {
+    return html`
+      <slicesam-tool-bar ?folder-supported=${this.folderSupported}></slicesam-tool-bar>
+      <slicesam-source-panel
+        .volumes=${this.volumes}
+        .skipped=${this.skipped}
+        .selectedId=${this.selectedId}
+      ></slicesam-source-panel>
+      <main aria-label="Viewer">
+        <slot name="viewer"></slot>
+        ${this.caption ? html`<div class="caption">${this.caption}</div>` : nothing}
+        ${this.caption || this.busy
+          ? nothing
+          : html`<div class="empty">
+              <p>Open DICOM or NIfTI files (<kbd>O</kbd>) or a folder (<kbd>⇧O</kbd>).</p>
+              <p>Nothing is uploaded: images are read in this browser.</p>
+            </div>`}
+      </main>
+      <slicesam-status-bar .busy=${this.busy} .messages=${this.messages}></slicesam-status-bar>
+    `;
+  }
+
+  #onKey(e: KeyboardEvent): void {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.composedPath()[0];
+    if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (e.key === 'o') {
+      e.preventDefault();
+      this.renderRoot.querySelector<SliceSamToolBar>('slicesam-tool-bar')?.openFilePicker();
+    } else if (e.key === 'O' && this.folderSupported) {
+      e.preventDefault();
+      fire(this, 'open-folder', {});
+    } else if (e.key === 'Escape' && this.busy) {
+      e.preventDefault();
+      fire(this, 'cancel-task', {});
+    }
+  }
+}
+
+customElements.define('slicesam-app', SliceSamApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'slicesam-app': SliceSamApp;
+  }
+}
