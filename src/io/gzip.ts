@@ -30,17 +30,18 @@ async function collect(stream: ReadableStream<Uint8Array>, limit = Infinity): Pr
   return out;
 }
 
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+function streamOf(...parts: Uint8Array[]): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(bytes);
+      for (const p of parts) if (p.byteLength) controller.enqueue(p);
       controller.close();
     },
   });
 }
 
-export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
-  return collect(streamOf(bytes).pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>));
+/** gzip of the parts one after another (no concatenated copy is made). */
+export async function gzip(...parts: Uint8Array[]): Promise<Uint8Array> {
+  return collect(streamOf(...parts).pipeThrough(new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>));
 }
 
 /**

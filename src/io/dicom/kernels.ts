@@ -66,3 +66,39 @@ export function scaleInto(out: VoxelArray, src: VoxelArray, start: number, end: 
   }
   scaleAny(out, src, start, end, slope, intercept);
 }
+
+function scaleInt16InPlace(src: Int16Array, out: Int16Array, slope: number, intercept: number): Range {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i]! * slope + intercept;
+    out[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+function scaleUint16InPlace(src: Uint16Array, out: Int16Array, slope: number, intercept: number): Range {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i]! * slope + intercept;
+    out[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+/**
+ * One pass over a 16-bit slice: scale it in place and return the true range of
+ * the scaled values. The results are stored as 16-bit patterns, which read
+ * back exactly as int16 or as uint16 — whichever the range fits; the caller
+ * must check that one of them does.
+ */
+export function scale16InPlace(slice: Int16Array | Uint16Array, slope: number, intercept: number): Range {
+  if (slice.length === 0) return { min: 0, max: 0 };
+  const out = new Int16Array(slice.buffer, slice.byteOffset, slice.length);
+  return slice instanceof Int16Array
+    ? scaleInt16InPlace(slice, out, slope, intercept)
+    : scaleUint16InPlace(slice, out, slope, intercept);
+}

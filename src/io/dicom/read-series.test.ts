@@ -285,10 +285,10 @@ describe('readDicomSeries: voxel types and scaling', () => {
     expect(Array.from(v.data.subarray(0, 3))).toEqual([90005, 5, -89995]);
   });
 
-  it('a narrowing integer scale picks the smallest type (uint8)', async () => {
+  it('an integer scale whose values fit keeps the stored 16 bits (no narrowing to uint8)', async () => {
     const v = await loadOne(await seriesFiles({ ...small, type: 'uint16', intercept: 10, value: (i, j, k) => i + 50 * k }));
-    expect(v.datatype).toBe('uint8');
-    expect(v.data).toBeInstanceOf(Uint8Array);
+    expect(v.datatype).toBe('uint16');
+    expect(v.data).toBeInstanceOf(Uint16Array);
     expect(v.data.length).toBe(18);
     expect(Array.from(v.data.subarray(0, 3))).toEqual([10, 11, 12]);
     expect(v.data[17]).toBe(112);
@@ -382,7 +382,7 @@ describe('readDicomSeries: multi-frame', () => {
     expectVec(v.spacing, [0.5, 0.5, 3]);
     expectVec(voxelToWorld(v.affine, 0, 0, 0), ras([-5, 7, 0]));
     expectVec(voxelToWorld(v.affine, 0, 0, 2), ras([-5, 7, 6]));
-    expect(v.datatype).toBe('uint8'); // 0…103 after scaling: the smallest type that holds it
+    expect(v.datatype).toBe('int16'); // 4…103 after scaling: the stored int16 holds it
     expect(Array.from(v.data)).toEqual([4, 5, 6, 7, 58, 59, 60, 61, 100, 101, 102, 103]);
     expect(v.meta.sourcePaths).toEqual(['enhanced.dcm']);
   });

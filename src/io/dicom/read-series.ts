@@ -7,7 +7,9 @@
  */
 import { VolumeError } from '../../shared/errors.ts';
 import type { SourceFile } from '../../shared/source-file.ts';
-import { BYTES_PER_VOXEL, newVoxelArray, type Vec3, type Volume } from '../../shared/volume.ts';
+import { BYTES_PER_VOXEL, newVoxelArray, type Vec3, type Volume, type VoxelArray, type VoxelType } from '../../shared/volume.ts';
+import { fittingType } from '../rescale.ts';
+import { scale16InPlace } from './kernels.ts';
 import { affineSpacing, lpsToRas } from '../geometry.ts';
 import { sniffDicom } from './detect.ts';
 import { MAX_PIXEL_BYTES, UNDEFINED_LENGTH } from './limits.ts';
@@ -91,6 +93,16 @@ function slicesOf(h: DicomHeader): Slice[] {
   });
 }
 
+/** The 16-bit patterns a fused scaling wrote, read as the type their range fits. */
+function reinterpret16(stored: VoxelArray, storedType: VoxelType, scales: readonly SliceScale[]): { data: VoxelArray; datatype: VoxelType } {
+  let min = Infinity, max = -Infinity;
+  for (const s of scales) { min = Math.min(min, s.min); max = Math.max(max, s.max); }
+  const datatype = fittingType(storedType, min, max);
+  if (datatype === 'int16') return { data: new Int16Array(stored.buffer, stored.byteOffset, stored.length), datatype };
+  if (datatype === 'uint16') return { data: new Uint16Array(stored.buffer, stored.byteOffset, stored.length), datatype };
+  throw new Refit();
+}
+
 function layoutOf(h: DicomHeader, transferSyntaxUid: string): PixelLayout {
   return {
     bitsAllocated: h.bitsAllocated,
@@ -107,6 +119,18 @@ async function open(lookup: DicomFileLookup, path: string): Promise<SourceFile> 
 }
 
 export async function readDicomSeries(series: DicomSeries, files: DicomFileLookup): Promise<Volume> {
+  try {
+    return await readSeries(series, files, true);
+  } catch (e) {
+    // The one-pass 16-bit scaling found values that fit neither int16 nor uint16: read again, widening.
+    if (e instanceof Refit) return readSeries(series, files, false);
+    throw e;
+  }
+}
+
+class Refit extends Error {}
+
+async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFused: boolean): Promise<Volume> {
   const headers = series.headers;
   const first = headers[0];
   if (!first) throw new VolumeError('inconsistent-series', series.id, 'the series has no slices');
@@ -145,6 +169,9 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
   // the range BitsStored allows already fits a type no wider than the stored one
   // (12-bit CT with an intercept of -1024 → int16).
   const declared = declaredRange(layoutOf(first, first.transferSyntaxUid), bpp);
+  // 16-bit data with integer scales: scale each slice in place in one pass while measuring
+  // (the common CT case), instead of a measuring pass and then a scaling pass.
+  const fused = allowFused && !floatDirect && bpp === 2 && present.some((s) => s.slope !== 1 || s.intercept !== 0);
   const measure = !floatDirect && present.some((s) => s.slope !== 1 || s.intercept !== 0)
     && BYTES_PER_VOXEL[rescaledType(storedType, present.map((s) => ({ slope: s.slope, intercept: s.intercept, ...declared })))] > bpp;
 
@@ -204,15 +231,23 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
         const base = k * sliceLength;
         for (let i = 0; i < sliceLength; i++) floats[base + i] = stored[i]! * slope + intercept;
       } else {
-        const { min, max } = copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo, measure);
-        scales[k] = { slope: slice.slope, intercept: slice.intercept, min, max };
+        const { min, max } = copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo, measure && !fused);
+        if (fused) {
+          const view = stored.subarray(k * sliceLength, (k + 1) * sliceLength) as Int16Array | Uint16Array;
+          const range = scale16InPlace(view, slice.slope, slice.intercept);
+          scales[k] = { slope: 1, intercept: 0, ...range };
+        } else {
+          scales[k] = { slope: slice.slope, intercept: slice.intercept, min, max };
+        }
       }
     }
   }
 
   const { data, datatype } = floats
     ? { data: floats, datatype: 'float32' as const }
-    : rescaleVolume(stored, storedType, sliceLength, scales);
+    : fused
+      ? reinterpret16(stored, storedType, scales)
+      : rescaleVolume(stored, storedType, sliceLength, scales);
   const affine = lpsToRas(plan.affineLps);
   const warnings = [...plan.warnings];
   if (/^MONOCHROME1$/i.test(leader.photometricInterpretation ?? '')) {

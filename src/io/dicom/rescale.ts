@@ -1,10 +1,10 @@
 /**
  * RescaleSlope/Intercept, slice by slice (they may differ per slice). Identity
- * keeps the stored type; integer scales whose results fit an integer type of
- * ≤ 32 bits get the smallest such type; anything else becomes float32. Same-
- * size and narrowing conversions run in place, so the peak stays near one
- * stored volume plus the output.
+ * keeps the stored type; integer scales keep the stored type when the results
+ * fit it, else the narrowest integer type that holds them (never narrower than
+ * stored); anything else becomes float32. Same-size conversions run in place.
  */
+import { fittingType } from '../rescale.ts';
 import { scaleInto } from './kernels.ts';
 import { BYTES_PER_VOXEL, newVoxelArray, type VoxelArray, type VoxelType } from '../../shared/volume.ts';
 
@@ -15,11 +15,6 @@ export interface SliceScale {
   min: number;
   max: number;
 }
-
-const INT_RANGES: ReadonlyArray<[VoxelType, number, number]> = [
-  ['uint8', 0, 255], ['int8', -128, 127], ['uint16', 0, 65535], ['int16', -32768, 32767],
-  ['uint32', 0, 4294967295], ['int32', -2147483648, 2147483647],
-];
 
 function viewOf(type: VoxelType, buffer: ArrayBufferLike, byteOffset: number, length: number): VoxelArray {
   switch (type) {
@@ -44,7 +39,7 @@ export function rescaledType(storedType: VoxelType, scales: readonly SliceScale[
     lo = Math.min(lo, a, b);
     hi = Math.max(hi, a, b);
   }
-  for (const [t, tlo, thi] of INT_RANGES) if (lo >= tlo && hi <= thi) return t;
+  return fittingType(storedType, lo, hi);
   return 'float32';
 }
 

@@ -41,8 +41,8 @@ export function niftiGeometryOf(volume: Pick<Volume, 'affine' | 'nifti' | 'dims'
   };
 }
 
-/** Uncompressed .nii bytes for a volume's data with the given geometry. */
-export function encodeNifti(volume: Pick<Volume, 'data' | 'datatype' | 'dims' | 'affine' | 'nifti'>, options: EncodeOptions = {}): Uint8Array {
+/** A .nii file as two parts: header (with the extension flag) and a view of the voxel bytes. */
+export function encodeNiftiParts(volume: Pick<Volume, 'data' | 'datatype' | 'dims' | 'affine' | 'nifti'>, options: EncodeOptions = {}): { header: Uint8Array; data: Uint8Array } {
   const geometry = niftiGeometryOf(volume);
   const v2 = geometry.version === 2;
   const headerSize = v2 ? 540 : 348;
@@ -50,7 +50,7 @@ export function encodeNifti(volume: Pick<Volume, 'data' | 'datatype' | 'dims' | 
   const bpv = BYTES_PER_VOXEL[volume.datatype];
   const n = voxelCount(volume.dims);
   if (volume.data.length !== n) throw new Error(`data holds ${volume.data.length} voxels, dims say ${n}`);
-  const out = new Uint8Array(voxOffset + n * bpv);
+  const out = new Uint8Array(voxOffset);
   const view = new DataView(out.buffer);
   const le = true;
   const rank = geometry.spatialRank === 2 && volume.dims[2] === 1 ? 2 : 3;
@@ -98,7 +98,15 @@ export function encodeNifti(volume: Pick<Volume, 'data' | 'datatype' | 'dims' | 
     geometry.srow.forEach((s, idx) => view.setFloat32(280 + 4 * idx, s, le));
     out.set([0x6e, 0x2b, 0x31, 0x00], 344); // "n+1\0"
   }
-  out.set(new Uint8Array(volume.data.buffer, volume.data.byteOffset, n * bpv), voxOffset);
+  return { header: out, data: new Uint8Array(volume.data.buffer, volume.data.byteOffset, n * bpv) };
+}
+
+/** Uncompressed .nii bytes for a volume's data with the given geometry. */
+export function encodeNifti(volume: Pick<Volume, 'data' | 'datatype' | 'dims' | 'affine' | 'nifti'>, options: EncodeOptions = {}): Uint8Array {
+  const { header, data } = encodeNiftiParts(volume, options);
+  const out = new Uint8Array(header.byteLength + data.byteLength);
+  out.set(header);
+  out.set(data, header.byteLength);
   return out;
 }
 
@@ -108,6 +116,12 @@ function writeAscii(out: Uint8Array, at: number, text: string): void {
 
 /** uint8 when every label value fits, else uint16; values above 65535 or negative are refused. */
 export function labelTypeFor(labels: ArrayLike<number>): { type: VoxelType; max: number } {
+  // Unsigned integer arrays cannot hold a bad value: only their maximum matters.
+  if (labels instanceof Uint8Array) return { type: 'uint8', max: maxUint8(labels) };
+  if (labels instanceof Uint16Array) {
+    const max = maxUint16(labels);
+    return { type: max > 255 ? 'uint16' : 'uint8', max };
+  }
   let max = 0;
   for (let idx = 0; idx < labels.length; idx++) {
     const v = labels[idx]!;
@@ -118,8 +132,20 @@ export function labelTypeFor(labels: ArrayLike<number>): { type: VoxelType; max:
   return { type: max > 255 ? 'uint16' : 'uint8', max };
 }
 
-/** Uncompressed .nii bytes of a label map on the source volume's grid. */
-export function encodeLabelNifti(labels: ArrayLike<number>, source: Pick<Volume, 'dims' | 'affine' | 'nifti'>): Uint8Array {
+function maxUint8(a: Uint8Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]! > max) max = a[i]!;
+  return max;
+}
+
+function maxUint16(a: Uint16Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]! > max) max = a[i]!;
+  return max;
+}
+
+/** The label map's header and voxel bytes on the source volume's grid. */
+function labelParts(labels: ArrayLike<number>, source: Pick<Volume, 'dims' | 'affine' | 'nifti'>): { header: Uint8Array; data: Uint8Array } {
   const n = voxelCount(source.dims);
   if (labels.length !== n) {
     throw new RangeError(`the label map holds ${labels.length} voxels but the source has ${source.dims.join('×')} = ${n}`);
@@ -128,17 +154,26 @@ export function encodeLabelNifti(labels: ArrayLike<number>, source: Pick<Volume,
   let data: VoxelArray;
   if (type === 'uint8') data = labels instanceof Uint8Array ? labels : Uint8Array.from(labels);
   else data = labels instanceof Uint16Array ? labels : Uint16Array.from(labels);
-  return encodeNifti(
+  return encodeNiftiParts(
     { data, datatype: type, dims: source.dims, affine: source.affine, ...(source.nifti ? { nifti: source.nifti } : {}) },
     { description: 'SliceSAM label', intentCode: NIFTI_INTENT_LABEL, calMin: 0, calMax: max },
   );
 }
 
+/** Uncompressed .nii bytes of a label map on the source volume's grid. */
+export function encodeLabelNifti(labels: ArrayLike<number>, source: Pick<Volume, 'dims' | 'affine' | 'nifti'>): Uint8Array {
+  const { header, data } = labelParts(labels, source);
+  const out = new Uint8Array(header.byteLength + data.byteLength);
+  out.set(header);
+  out.set(data, header.byteLength);
+  return out;
+}
+
 /** A label map as .nii.gz bytes (compressed with the platform's CompressionStream). */
 export async function writeLabelNifti(labels: ArrayLike<number>, source: Pick<Volume, 'dims' | 'affine' | 'nifti'>, path = 'label.nii.gz'): Promise<Uint8Array> {
-  const raw = encodeLabelNifti(labels, source);
+  const { header, data } = labelParts(labels, source);
   try {
-    return await gzip(raw);
+    return await gzip(header, data);
   } catch (e) {
     throw new VolumeError('write-failed', path, `compression failed (${(e as Error).message})`);
   }
