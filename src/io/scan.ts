@@ -4,7 +4,7 @@
  * by loadVolume when a volume is opened. Files are recognised by content,
  * never by extension. One bad file never stops the scan.
  */
-import { isVolumeError, type VolumeErrorCode } from '../shared/errors.ts';
+import { isVolumeError, VolumeError, type VolumeErrorCode } from '../shared/errors.ts';
 import type { SourceFile } from '../shared/source-file.ts';
 import type { Vec3, Volume } from '../shared/volume.ts';
 import { readDicomSeries, scanDicomFiles, describeTransferSyntax, type DicomSeries } from './dicom/index.ts';
@@ -73,6 +73,7 @@ async function sniff(file: SourceFile): Promise<Sniffed> {
   if (!looksLikeNifti(header)) return { kind: 'other' };
   try {
     const info = parseNiftiHeader(header, file.path);
+    await checkNiftiSize(file, info.voxOffset + info.volumeBytes, isGzip(head));
     return {
       kind: 'nifti',
       source: { id: file.path, kind: 'nifti', name: file.path, paths: [file.path], dims: info.dims, ...(info.description ? { description: info.description } : {}) },
@@ -80,6 +81,27 @@ async function sniff(file: SourceFile): Promise<Sniffed> {
   } catch (e) {
     if (isVolumeError(e)) return { kind: 'failed', skipped: { path: e.file, code: e.code, reason: e.reason } };
     throw e;
+  }
+}
+
+/**
+ * A header that promises more image bytes than the file holds fails at the
+ * scan, not when the case is opened: an uncompressed file by its size, a
+ * .nii.gz by the inflated size in its gzip trailer (mod 2³², so only checked
+ * below 4 GiB).
+ */
+async function checkNiftiSize(file: SourceFile, needed: number, gzipped: boolean): Promise<void> {
+  if (!gzipped) {
+    if (file.size < needed) {
+      throw new VolumeError('truncated', file.path, `the file holds ${file.size} bytes; its header needs ${needed}`);
+    }
+    return;
+  }
+  if (file.size < 18 || needed >= 2 ** 32) return;
+  const tail = await file.read(file.size - 4, file.size);
+  const inflated = new DataView(tail.buffer, tail.byteOffset, 4).getUint32(0, true);
+  if (inflated < needed) {
+    throw new VolumeError('truncated', file.path, `the header needs ${needed} bytes of image data but the compressed file holds ${inflated}`);
   }
 }
 

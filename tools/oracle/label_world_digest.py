@@ -12,7 +12,8 @@ outside the source grid). Instead of listing the rows it prints, per pair:
                    equal hashes = the same labels at the same world positions
                    over the same source intensities
   labels           per label value: count, centroid_mm, min_mm, max_mm,
-                   intensity_sum
+                   intensity_sum, intensity_min, intensity_max (NaN outside
+                   the source counts as +inf for min and -inf for max)
   rows             only for values named by --rows-for (or, with
                    --rows-for-smallest, the label value with the fewest voxels,
                    reported as rows_for): the rows exactly as label_world.py
@@ -73,6 +74,9 @@ for src_path, lab_path in zip(args[0::2], args[1::2]):
         mins = np.minimum.reduceat(w_sorted, starts, axis=0)
         maxs = np.maximum.reduceat(w_sorted, starts, axis=0)
         isum = np.add.reduceat(s_sorted, starts)
+        s_raw = intensity[by_label]
+        imin = np.minimum.reduceat(np.nan_to_num(s_raw, nan=np.inf), starts)
+        imax = np.maximum.reduceat(np.nan_to_num(s_raw, nan=-np.inf), starts)
         for n, v in enumerate(uniq):
             rec['labels'][str(int(v))] = {
                 'count': int(counts[n]),
@@ -80,6 +84,8 @@ for src_path, lab_path in zip(args[0::2], args[1::2]):
                 'min_mm': [round(float(x), 4) for x in mins[n]],
                 'max_mm': [round(float(x), 4) for x in maxs[n]],
                 'intensity_sum': float(isum[n]),
+                'intensity_min': float(imin[n]),
+                'intensity_max': float(imax[n]),
             }
     wanted = rows_for
     if smallest and len(uniq):

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Print, as JSON, what nibabel sees in each NIfTI file given: shape, dtype,
 codes, sform, qform, best affine, pixdim, and the voxel values (flattened
-i-fastest) when --values is given. An independent reader for our tests."""
+i-fastest) when --values is given, or their sha256 (little-endian bytes in
+the stored type, i fastest) with --digest. An independent reader for our tests."""
 import json
 import sys
 
@@ -9,6 +10,7 @@ import nibabel as nib
 import numpy as np
 
 values = '--values' in sys.argv
+digest = '--digest' in sys.argv
 out = []
 for path in [a for a in sys.argv[1:] if not a.startswith('--')]:
     img = nib.load(path)
@@ -30,6 +32,10 @@ for path in [a for a in sys.argv[1:] if not a.startswith('--')]:
         'aux_file': h['aux_file'].tobytes().rstrip(b'\0').decode('latin1'),
         'intent_code': int(h['intent_code']),
     }
+    if digest:
+        import hashlib
+        arr = np.asarray(img.dataobj)
+        rec['data_sha256'] = hashlib.sha256(arr.astype(arr.dtype.newbyteorder('<')).tobytes(order='F')).hexdigest()
     if values:
         rec['values'] = np.asarray(img.dataobj).ravel(order='F').tolist()
     out.append(rec)

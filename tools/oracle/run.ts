@@ -33,10 +33,12 @@ export interface NibRecord {
   aux_file: string;
   intent_code: number;
   values?: number[];
+  data_sha256?: string;
 }
 
-export function nibRead(paths: string[], options: { values?: boolean } = {}): NibRecord[] {
-  return JSON.parse(runPython('nib_read.py', [...paths, ...(options.values ? ['--values'] : [])])) as NibRecord[];
+export function nibRead(paths: string[], options: { values?: boolean; digest?: boolean } = {}): NibRecord[] {
+  const flags = [...(options.values ? ['--values'] : []), ...(options.digest ? ['--digest'] : [])];
+  return JSON.parse(runPython('nib_read.py', [...paths, ...flags])) as NibRecord[];
 }
 
 /** Row-major 16 numbers from nibabel's nested 4×4. */
