@@ -4,7 +4,7 @@
  * origin, direction cosines, a step vector and a voxel function.
  */
 import { memoryFile, type SourceFile } from '../../../shared/source-file.ts';
-import type { Vec3 } from '../../../shared/volume.ts';
+import { newVoxelArray, type Vec3 } from '../../../shared/volume.ts';
 import { type DicomElement, type WriteOptions, writeDicom, writeDicomAsync } from './write-dicom.ts';
 
 export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
@@ -121,14 +121,7 @@ export function writeImage(spec: ImageSpec, options?: WriteOptions): Uint8Array 
 export type PixelType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32';
 
 export function pixelArray(type: PixelType, length: number): PixelArray {
-  switch (type) {
-    case 'int8': return new Int8Array(length);
-    case 'uint8': return new Uint8Array(length);
-    case 'int16': return new Int16Array(length);
-    case 'uint16': return new Uint16Array(length);
-    case 'int32': return new Int32Array(length);
-    case 'uint32': return new Uint32Array(length);
-  }
+  return newVoxelArray(type, length) as PixelArray;
 }
 
 export interface SeriesSpec {
