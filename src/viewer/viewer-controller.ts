@@ -6,6 +6,7 @@
  */
 import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import type { Vec3 } from '../shared/volume.ts';
+import { nativeToRas, rasToNative, type RasMapping } from './label-layer.ts';
 
 /** Intensity window for display, in stored (scaled) units. */
 export interface DisplayRange {
@@ -38,6 +39,15 @@ export interface ViewerState {
 
 const BACKGROUND = [0, 0, 0, 1];
 
+/** A label value and the colour it is drawn in. */
+export interface LabelColor {
+  value: number;
+  color: [number, number, number];
+}
+
+/** What dragging on a slice does. */
+export type DrawMode = { kind: 'off' } | { kind: 'pen'; value: number } | { kind: 'erase' };
+
 function vec3(value: unknown): Vec3 | null {
   if (value == null || typeof (value as ArrayLike<unknown>).length !== 'number') return null;
   const a = Array.from(value as ArrayLike<unknown>);
@@ -59,6 +69,12 @@ export class ViewerController {
   #crosshair: CrosshairLocation | null = null;
   #listeners = new AbortController();
   #onChange: (() => void) | null = null;
+  #onLabelsChange: (() => void) | null = null;
+
+  /** Called after the user changes the label map (draws, erases, undoes). */
+  set onLabelsChange(callback: (() => void) | null) {
+    this.#onLabelsChange = callback;
+  }
 
   /** Called after a volume is shown or the crosshair moves. */
   set onChange(callback: (() => void) | null) {
@@ -96,6 +112,7 @@ export class ViewerController {
       },
       { signal: this.#listeners.signal },
     );
+    nv.addEventListener('drawingChanged', () => this.#onLabelsChange?.(), { signal: this.#listeners.signal });
     await nv.attachToCanvas(canvas, false);
     this.#nv = nv;
     this.#canvas = canvas;
@@ -132,6 +149,62 @@ export class ViewerController {
     this.#crosshair = null;
     nv.drawScene();
     this.#onChange?.();
+  }
+
+  /**
+   * Replace the label layer with this map, in the shown volume's own voxel
+   * order (the order label files are written in). Null clears it.
+   */
+  setLabels(labels: ArrayLike<number> | null): void {
+    const nv = this.#require();
+    const mapping = this.#mapping();
+    if (!mapping) throw new Error('no volume is shown');
+    if (!nv.drawBitmap) nv.createEmptyDrawing();
+    nv.drawBitmap = labels ? nativeToRas(labels, mapping) : new Uint8Array(nv.drawBitmap!.length);
+    nv.drawUndoBitmaps = [];
+    nv.refreshDrawing(true);
+  }
+
+  /** The label layer in the shown volume's own voxel order, or null when there is none. */
+  labels(): Uint8Array | null {
+    const nv = this.#nv;
+    const mapping = this.#mapping();
+    if (!nv?.drawBitmap || !mapping) return null;
+    return rasToNative(nv.drawBitmap, mapping);
+  }
+
+  /** Colours of the label values (others stay transparent). */
+  setLabelColors(colors: readonly LabelColor[], opacity = 0.6): void {
+    const nv = this.#require();
+    const lut = new Uint8ClampedArray(256 * 4);
+    for (const { value, color } of colors) {
+      if (value < 1 || value > 255) continue;
+      lut.set([color[0], color[1], color[2], 255], value * 4);
+    }
+    nv.drawLut = { ...nv.drawLut, lut, min: 0, max: 255 };
+    nv.setDrawOpacity(opacity);
+    nv.updateGLVolume();
+  }
+
+  setDrawMode(mode: DrawMode): void {
+    const nv = this.#require();
+    if (mode.kind === 'off') {
+      nv.setDrawingEnabled(false);
+      return;
+    }
+    nv.setDrawingEnabled(true);
+    nv.setPenValue(mode.kind === 'pen' ? mode.value : 0, false);
+  }
+
+  /** Undo the last drawing stroke. */
+  undoDrawing(): void {
+    this.#require().drawUndo();
+  }
+
+  #mapping(): RasMapping | null {
+    const image = this.#nv?.volumes[0] as unknown as Partial<RasMapping> | undefined;
+    if (!image?.dimsRAS || !image.img2RASstart || !image.img2RASstep) return null;
+    return image as RasMapping;
   }
 
   state(): ViewerState {
