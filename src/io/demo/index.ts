@@ -1,0 +1,20 @@
+/** The demo cohort: synthetic phantoms written into a folder (OPFS by default). */
+export {
+  DEMO_COHORT,
+  DEMO_FOLDER,
+  DEMO_MARKER,
+  DEMO_OUTPUT_FOLDER,
+  DEMO_VERSION,
+  type DemoBroken,
+  type DemoCase,
+  type DemoDescription,
+  type DemoFile,
+  type DemoLandmark,
+  demoPaths,
+  type DemoWriteOptions,
+  type DemoWriteResult,
+  generateDemoFiles,
+  openDemoCohort,
+  type OpenedDemo,
+  writeDemoCohort,
+} from './cohort.ts';
