@@ -93,7 +93,7 @@ test('shell opens, cross-origin isolated, viewer ready', async ({ page }) => {
   await expect(page.getByRole('button', { name: /Open folder/ })).toBeVisible();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   const s = await snapshot(page);
-  expect(s.volumes).toEqual([]);
+  expect(s.cases).toEqual([]);
   expect(s.viewer?.volumeCount).toBe(0);
   expect(s.viewer?.canvasSize[0]).toBeGreaterThan(400);
   await page.screenshot({ path: join(SHOTS, 'shell.png') });
@@ -103,8 +103,9 @@ test('a NIfTI file opens in the viewer', async ({ page }) => {
   const dims = niftiDims(NIFTI);
   await page.locator('input[type=file]').setInputFiles(NIFTI);
   const s = await expectShown(page, dims);
-  expect(s.volumes).toHaveLength(1);
-  expect(s.volumes[0]).toMatchObject({ kind: 'nifti', status: 'shown', dims });
+  expect(s.cases).toHaveLength(1);
+  expect(s.cases[0]).toMatchObject({ kind: 'nifti', status: 'in-progress', sourcePaths: ['RAS.nii.gz'] });
+  expect(s.selectedId).toBe(s.cases[0]!.id);
   expect(s.volume?.dims).toEqual(dims);
   expect(s.skipped).toEqual([]);
   expect(s.errors).toEqual([]);
@@ -121,8 +122,9 @@ test('a DICOM series (120 files) opens as one 512×512×120 volume', async ({ pa
   const cancel = page.getByRole('button', { name: 'Cancel' });
   if (await cancel.isVisible()) await page.screenshot({ path: join(SHOTS, 'dicom-progress.png') });
   const s = await expectShown(page, [512, 512, 120]);
-  expect(s.volumes).toHaveLength(1);
-  expect(s.volumes[0]).toMatchObject({ kind: 'dicom', fileCount: 120, status: 'shown' });
+  expect(s.cases).toHaveLength(1);
+  expect(s.cases[0]).toMatchObject({ kind: 'dicom', status: 'in-progress' });
+  expect(s.cases[0]!.sourcePaths).toHaveLength(120);
   expect(s.volume).toMatchObject({ dims: [512, 512, 120], voxels: 512 * 512 * 120, sourceFiles: 120 });
   expect(s.skipped).toEqual([]);
   expect(await litFraction(page, join(SHOTS, 'dicom-canvas.png'))).toBeGreaterThan(0.03);
@@ -137,17 +139,20 @@ test('bad files are reported by name while a good file still loads', async ({ pa
   const dims = niftiDims(NIFTI);
   await page.locator('input[type=file]').setInputFiles([empty, noise, NIFTI]);
   const s = await expectShown(page, dims);
-  expect(s.volumes).toHaveLength(1);
-  expect(s.skipped.map((f) => f.path).sort()).toEqual(['empty.dcm', 'noise.bin']);
-  expect(s.errors.length).toBeGreaterThan(0);
-  // Visible: each bad file with its reason in the panel, and an alert in the status bar.
-  for (const bad of s.skipped) {
-    const row = page.locator('slicesam-source-panel .skipped li', { hasText: bad.path });
-    await expect(row).toBeVisible();
-    await expect(row).toContainText(bad.reason);
-  }
+  // A file named like an image that cannot be read is a failed case, with its reason;
+  // a file that is no image at all is listed as left out, with its reason.
+  expect(s.cases.map((c) => [c.sourcePaths[0], c.status])).toEqual([['RAS.nii.gz', 'in-progress'], ['empty.dcm', 'failed']].sort((a, b) => a[0]!.localeCompare(b[0]!)));
+  const failed = s.cases.find((c) => c.status === 'failed')!;
+  expect(failed.reason).toMatch(/empty/);
+  expect(s.skipped.map((f) => f.path)).toEqual(['noise.bin']);
+  expect(s.errors.join('\n')).toMatch(/empty\.dcm/);
+  // Visible: the failed case with its reason, the left-out file with its reason, and an alert.
+  await expect(page.locator('slicesam-source-panel .volume', { hasText: 'empty.dcm' })).toContainText(failed.reason!);
+  const row = page.locator('slicesam-source-panel .skipped li', { hasText: 'noise.bin' });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText(s.skipped[0]!.reason);
   await expect(page.getByRole('alert')).toBeVisible();
-  await expect(page.getByRole('alert')).toContainText(/empty\.dcm|noise\.bin/);
+  await expect(page.getByRole('alert')).toContainText(/empty\.dcm/);
   expect(await litFraction(page, join(SHOTS, 'bad-files-canvas.png'))).toBeGreaterThan(0.03);
   await page.screenshot({ path: join(SHOTS, 'bad-files.png') });
 });
@@ -172,5 +177,5 @@ test('Cancel stops a scan, and the next open still works', async ({ page }) => {
   await expect(page.getByRole('status')).toContainText('cancelled');
   await page.locator('input[type=file]').setInputFiles(NIFTI);
   s = await expectShown(page, niftiDims(NIFTI));
-  expect(s.volumes).toHaveLength(1);
+  expect(s.cases).toHaveLength(1);
 });

@@ -1,24 +1,57 @@
 /**
- * What happens when the user opens files or picks a volume: scan and load in
- * the I/O worker, show in the viewer, and keep the shell's view models up to
- * date. One task runs at a time; starting another cancels the running one.
+ * The clinician's loop at the app level: open a cohort (files, a folder, the
+ * demo, or the folder of the last session), walk its case queue, show each
+ * case with its starting label map (autosave, else the saved label file),
+ * draw, autosave, and save outputs back into the folder. Scanning, loading
+ * and compression run in the I/O worker; this class only orchestrates. One
+ * task runs at a time; starting another cancels the running one.
  */
+import { classifyScan, caseFileStem, caseIdFor, DEFAULT_OUTPUT_FOLDER } from '../cohort/cases.ts';
+import { restoreObjects } from '../cohort/label-tables.ts';
+import * as persistence from '../cohort/persistence.ts';
+import * as queue from '../cohort/queue.ts';
+import { openDemoCohort } from '../io/demo/index.ts';
+import { canPickDirectories, ensurePermission, pickDirectory } from '../io/fs/index.ts';
 import { encodeNifti } from '../io/nifti/write.ts';
-import { IoError, type IoClient, type ScanInput, type ScanResult } from '../io/worker/client.ts';
+import type { ScanReport, VolumeSource } from '../io/scan.ts';
+import { IoError, type IoClient, type LabelArray, type ScanInput, type ScanResult } from '../io/worker/client.ts';
+import { nextObject, type CaseEntry, type ObjectSpec } from '../shared/cohort.ts';
 import type { Volume } from '../shared/volume.ts';
 import type { SliceSamApp } from '../ui/app-shell.ts';
-import type { BusyState, MessageLevel, SkippedItem, StatusMessage, VolumeItem } from '../ui/types.ts';
+import type { BusyState, DrawTool, MessageLevel, SkippedItem, StatusMessage, ToolState, VolumeItem } from '../ui/types.ts';
 import type { DisplayRange, ViewerController } from '../viewer/viewer-controller.ts';
-import { canPickFolders, pickFolder, walkFolder } from './open-folder.ts';
+import { readCaseOutputs, saveCaseOutputs, type CaseOutputs } from './case-outputs.ts';
 
 const MAX_MESSAGES = 50;
+/** Unsaved work reaches IndexedDB this long after the last change (the promise is ≤ 2 s). */
+const AUTOSAVE_DELAY_MS = 800;
+
+/** Where the open cases come from. */
+export interface Session {
+  kind: 'files' | 'folder' | 'demo';
+  name: string;
+  /** The folder outputs are written into; null for loose files (outputs are downloaded). */
+  root: FileSystemDirectoryHandle | null;
+  /** Key of the folder in IndexedDB (statuses, last case, autosaves); null for loose files. */
+  rootId: string | null;
+  outputFolder: string;
+}
 
 export interface AppState {
-  volumes: VolumeItem[];
+  session: Session | null;
+  queue: queue.QueueState;
+  /** Files that are no case at all (not images, label maps, the output folder), with why. */
   skipped: SkippedItem[];
+  /** The case in the viewer. */
   selectedId: string | null;
+  loadingId: string | null;
   busy: BusyState | null;
   messages: StatusMessage[];
+  objects: ObjectSpec[];
+  activeLabel: number;
+  tool: DrawTool;
+  dirty: boolean;
+  resumable: persistence.RootRecord | null;
 }
 
 function isAbort(e: unknown): boolean {
@@ -41,26 +74,60 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+function distinctValues(labels: ArrayLike<number>): number[] {
+  const seen = new Set<number>();
+  for (let i = 0; i < labels.length; i++) if (labels[i]) seen.add(labels[i]!);
+  return [...seen].sort((a, b) => a - b);
+}
+
+function download(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 export class AppController {
   readonly #shell: SliceSamApp;
   readonly #io: IoClient;
   readonly #viewer: ViewerController | null;
-  #state: AppState = { volumes: [], skipped: [], selectedId: null, busy: null, messages: [] };
+  #state: AppState = {
+    session: null, queue: queue.createQueue([]), skipped: [], selectedId: null, loadingId: null, busy: null, messages: [],
+    objects: [], activeLabel: 1, tool: 'off', dirty: false, resumable: null,
+  };
+  /** Scanned volumes by case id. */
+  #sources = new Map<string, VolumeSource>();
   #task: AbortController | null = null;
   #volume: Volume | null = null;
   #nextMessageId = 1;
+  #autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The last autosave that reached IndexedDB (tests and the crash-restore notice read it). */
+  #lastAutosave = 0;
 
   constructor(shell: SliceSamApp, io: IoClient, viewer: ViewerController | null) {
     this.#shell = shell;
     this.#io = io;
     this.#viewer = viewer;
-    shell.folderSupported = canPickFolders();
+    shell.folderSupported = canPickDirectories();
     shell.addEventListener('open-files', (e) => void this.openFiles(e.detail.files.map((file) => ({ path: file.webkitRelativePath || file.name, file }))));
     shell.addEventListener('open-folder', () => void this.openFolder());
-    shell.addEventListener('select-volume', (e) => void this.showVolume(e.detail.id));
+    shell.addEventListener('open-demo', () => void this.openDemo());
+    shell.addEventListener('resume-root', () => void this.resume());
+    shell.addEventListener('select-volume', (e) => void this.openCase(e.detail.id));
+    shell.addEventListener('next-case', () => void this.#move(queue.next));
+    shell.addEventListener('previous-case', () => void this.#move(queue.previous));
+    shell.addEventListener('skip-case', (e) => void this.#move((s) => queue.skip(s, e.detail.reason)));
+    shell.addEventListener('save-case', () => void this.save());
+    shell.addEventListener('set-tool', (e) => this.setTool(e.detail.tool));
+    shell.addEventListener('new-object', () => this.newObject());
+    shell.addEventListener('select-object', (e) => this.selectObject(e.detail.labelValue));
     shell.addEventListener('cancel-task', () => this.cancel());
     shell.addEventListener('dismiss-messages', () => this.#update({ messages: this.#state.messages.filter((m) => m.level !== 'error') }));
+    if (viewer) viewer.onLabelsChange = () => this.#changed();
+    // Work not yet in IndexedDB when the tab closes: one last try.
+    window.addEventListener('pagehide', () => void this.#flushAutosave());
     this.#render();
+    void persistence.loadRoot().then((resumable) => this.#update({ resumable }), () => undefined);
   }
 
   get state(): Readonly<AppState> {
@@ -72,92 +139,291 @@ export class AppController {
     return this.#volume;
   }
 
-  /** Scan these files, list what was found, and show the first volume. */
+  get lastAutosave(): number {
+    return this.#lastAutosave;
+  }
+
+  // --- opening a cohort ---
+
+  /** Scan loose files: their cases can be annotated, outputs are downloaded. */
   async openFiles(inputs: ScanInput[]): Promise<void> {
     if (inputs.length === 0) return;
+    await this.#leaveCase();
     const signal = this.#begin({ label: `Scanning ${plural(inputs.length, 'file')}…`, done: 0, total: inputs.length });
     let result: ScanResult;
     try {
-      result = await this.#io.scan(inputs, {
-        signal,
-        onProgress: (p) => this.#progress(signal, p.done, p.total),
-      });
+      result = await this.#io.scan(inputs, { signal, onProgress: (p) => this.#progress(signal, p.done, p.total) });
     } catch (e) {
       this.#fail(signal, e, 'Scan');
       return;
     }
     this.#end(signal);
-    this.#volume = null;
-    this.#viewer?.clear();
-    this.#update({
-      volumes: result.volumes.map((v) => ({ ...v, status: 'idle' })),
-      skipped: result.skipped,
-      selectedId: null,
-    });
-    this.#reportScan(inputs.length, result);
-    const first = result.volumes[0];
-    if (first) await this.showVolume(first.id);
+    await this.#startSession({ kind: 'files', name: 'opened files', root: null, rootId: null, outputFolder: DEFAULT_OUTPUT_FOLDER }, result, inputs.length);
   }
 
-  /** Ask for a folder, then open every file under it. */
+  /** Ask for a folder (read and write: outputs go back into it), remember it, and open it. */
   async openFolder(): Promise<void> {
-    let root: Awaited<ReturnType<typeof pickFolder>>;
+    let root: FileSystemDirectoryHandle | null;
     try {
-      root = await pickFolder(); // first, while the click still counts as a user gesture
+      root = await pickDirectory({ mode: 'readwrite' }); // first, while the click still counts as a user gesture
     } catch (e) {
       this.#message('error', e instanceof Error ? e.message : String(e));
       return;
     }
     if (!root) return;
-    const signal = this.#begin({ label: `Reading folder ${root.name}…`, done: 0, total: 0 });
-    let inputs: ScanInput[];
+    await this.#openRoot(root, 'folder');
+  }
+
+  /** The synthetic demo cohort, written into this browser's private storage (OPFS). */
+  async openDemo(): Promise<void> {
+    const signal = this.#begin({ label: 'Preparing the demo cohort…', done: 0, total: 0 });
     try {
-      inputs = await walkFolder(root, {
+      const demo = await openDemoCohort({ signal });
+      this.#end(signal);
+      await this.#openRoot(demo.root, 'demo');
+    } catch (e) {
+      this.#fail(signal, e, 'Demo cohort');
+    }
+  }
+
+  /** Reopen the folder of the last session, asking for permission again when the browser wants it. */
+  async resume(): Promise<void> {
+    const record = this.#state.resumable ?? await persistence.loadRoot();
+    if (!record) return;
+    const permission = await ensurePermission(record.handle, 'readwrite', { request: true });
+    if (permission !== 'granted') {
+      this.#message('error', `${record.name}: permission to read and write the folder was not given`, record.name, 'permission not given');
+      return;
+    }
+    await this.#openRoot(record.handle, record.name === 'slicesam-demo' ? 'demo' : 'folder');
+  }
+
+  async #openRoot(root: FileSystemDirectoryHandle, kind: 'folder' | 'demo'): Promise<void> {
+    await this.#leaveCase();
+    const record = await persistence.saveRoot(root);
+    const outputFolder = DEFAULT_OUTPUT_FOLDER;
+    const signal = this.#begin({ label: `Reading folder ${root.name}…`, done: 0, total: 0 });
+    let result: ScanResult;
+    try {
+      result = await this.#io.scanFolder(root, { skipFolders: [outputFolder] }, {
         signal,
-        onFile: (n) => this.#progress(signal, 0, 0, `Reading folder ${root.name}… ${plural(n, 'file')}`),
+        onProgress: (p) => this.#progress(signal, p.done, p.total,
+          p.phase === 'walk' ? `Reading folder ${root.name}… ${plural(p.done, 'file')}` : `Scanning ${root.name}…`),
       });
     } catch (e) {
       this.#fail(signal, e, root.name);
       return;
     }
     this.#end(signal);
-    if (inputs.length === 0) {
-      this.#message('warning', `${root.name} holds no files.`);
-      return;
-    }
-    await this.openFiles(inputs);
+    await this.#startSession({ kind, name: root.name, root, rootId: record.id, outputFolder }, result, null);
+    this.#update({ resumable: record });
   }
 
-  /** Load a scanned volume and show it. */
-  async showVolume(id: string): Promise<void> {
-    const item = this.#state.volumes.find((v) => v.id === id);
-    if (!item) return;
-    const signal = this.#begin({ label: `Loading ${item.name}…`, done: 0, total: item.fileCount });
-    this.#setStatus(id, 'loading');
+  async #startSession(session: Session, result: ScanResult, fileCount: number | null): Promise<void> {
+    const report: ScanReport = { volumes: result.sources, skipped: result.skipped as ScanReport['skipped'] };
+    const { cases, ignored } = classifyScan(report, { outputFolder: session.outputFolder });
+    this.#sources = new Map(result.sources.map((s) => [caseIdFor(s), s]));
+    const statuses = session.rootId ? await persistence.loadCaseStatuses(session.rootId) : {};
+    const last = session.rootId ? await persistence.loadLastCase(session.rootId) : null;
+    const restored = queue.restore(cases, statuses, last);
+    this.#volume = null;
+    this.#viewer?.clear();
+    this.#update({
+      session,
+      queue: restored,
+      skipped: ignored.map((i) => ({ path: i.path, code: i.why, reason: i.reason })),
+      selectedId: null,
+      objects: [],
+      tool: 'off',
+      dirty: false,
+    });
+    const c = queue.counts(restored);
+    const where = fileCount === null ? session.name : plural(fileCount, 'file');
+    this.#message('info', `${plural(c.total, 'case')} in ${where}: ${c.done} done, ${c.skipped} skipped, ${c.remaining} remaining${c.failed ? `, ${c.failed} failed` : ''}.`);
+    const firstFailed = restored.cases.find((k) => k.status === 'failed');
+    if (firstFailed) this.#message('error', `${firstFailed.sourcePaths[0] ?? firstFailed.name}: ${firstFailed.reason ?? 'cannot be read'}`, firstFailed.sourcePaths[0], firstFailed.reason);
+    if (c.total === 0) this.#message('error', 'No DICOM series or NIfTI volume found in what was opened.');
+    const start = queue.currentCase(restored) ?? restored.cases.find((k) => k.status !== 'failed' && k.status !== 'done') ?? restored.cases.find((k) => k.status !== 'failed');
+    if (start) await this.openCase(start.id);
+  }
+
+  // --- cases ---
+
+  /** Open a case: load it, show it, and restore its label map and objects. */
+  async openCase(id: string): Promise<void> {
+    const entry = this.#state.queue.cases.find((c) => c.id === id);
+    const session = this.#state.session;
+    if (!entry || !session) return;
+    await this.#leaveCase();
+    this.#setQueue(queue.open(this.#state.queue, id));
+    if (entry.status === 'failed') {
+      this.#volume = null;
+      this.#viewer?.clear();
+      this.#update({ selectedId: id, objects: [], dirty: false });
+      this.#message('error', `${entry.sourcePaths[0] ?? entry.name}: ${entry.reason ?? 'cannot be read'}`, entry.sourcePaths[0], entry.reason);
+      return;
+    }
+    const source = this.#sources.get(id);
+    if (!source) return;
+    const signal = this.#begin({ label: `Loading ${entry.name}…`, done: 0, total: source.paths.length });
+    this.#update({ loadingId: id });
     try {
-      const volume = await this.#io.load(id, {
-        signal,
-        onProgress: (p) => this.#progress(signal, p.done, p.total),
-      });
+      const volume = await this.#io.load(source.id, { signal, onProgress: (p) => this.#progress(signal, p.done, p.total) });
       signal.throwIfAborted();
-      this.#progress(signal, item.fileCount, item.fileCount, `Displaying ${item.name}…`);
-      if (this.#viewer) await this.#viewer.showNifti(encodeNifti(volume), item.name, displayRange(volume));
+      this.#progress(signal, source.paths.length, source.paths.length, `Displaying ${entry.name}…`);
+      if (this.#viewer) await this.#viewer.showNifti(encodeNifti(volume), entry.name, displayRange(volume));
       signal.throwIfAborted();
       this.#volume = volume;
+      const start = await this.#startingLabels(session, entry, source, volume);
+      signal.throwIfAborted();
+      this.#viewer?.setLabels(start.labels);
       this.#end(signal);
-      this.#update({
-        selectedId: id,
-        volumes: this.#state.volumes.map((v) =>
-          v.id === id ? { ...v, dims: volume.dims, status: 'shown' } : v.status === 'shown' ? { ...v, status: 'idle' } : v,
-        ),
-      });
+      this.#update({ selectedId: id, loadingId: null, objects: start.objects, activeLabel: start.objects[0]?.labelValue ?? 1, dirty: start.dirty, tool: 'off' });
+      this.#applyObjects();
+      this.#viewer?.setDrawMode({ kind: 'off' });
       const [sx, sy, sz] = volume.spacing.map((s) => +s.toFixed(3));
-      this.#message('info', `${item.name}: ${volume.dims.join(' × ')} voxels, ${sx} × ${sy} × ${sz} mm, ${volume.datatype}`);
-      for (const w of volume.meta.warnings) this.#message('warning', `${item.name}: ${w}`);
+      this.#message('info', `${entry.name}: ${volume.dims.join(' × ')} voxels, ${sx} × ${sy} × ${sz} mm, ${volume.datatype}`);
+      if (start.notice) this.#message('warning', start.notice);
+      for (const w of volume.meta.warnings) this.#message('warning', `${entry.name}: ${w}`);
     } catch (e) {
-      this.#setStatus(id, isAbort(e) ? (this.#state.selectedId === id ? 'shown' : 'idle') : 'failed');
-      this.#fail(signal, e, item.name);
+      this.#update({ loadingId: null });
+      if (!isAbort(e)) this.#setQueue(queue.markFailed(this.#state.queue, id, e instanceof IoError ? e.reason : String(e)));
+      this.#fail(signal, e, entry.name);
     }
+  }
+
+  /** Unsaved work (autosave) first, else the label file an earlier save wrote, else an empty map. */
+  async #startingLabels(session: Session, entry: CaseEntry, source: VolumeSource, volume: Volume): Promise<{
+    labels: LabelArray | null; objects: ObjectSpec[]; dirty: boolean; notice?: string;
+  }> {
+    if (session.rootId) {
+      const autosave = await persistence.loadAutosave(session.rootId, entry.id);
+      if (autosave && autosave.dims.every((n, a) => n === volume.dims[a])) {
+        const when = new Date(autosave.savedAt).toLocaleTimeString();
+        return {
+          labels: autosave.labels,
+          objects: autosave.objects.length ? autosave.objects : [nextObject([])],
+          dirty: true,
+          notice: `${entry.name}: restored unsaved work from ${when}. Save (S) to keep it in the folder.`,
+        };
+      }
+    }
+    if (session.root) {
+      const out: CaseOutputs = { root: session.root, outputFolder: session.outputFolder };
+      const saved = await readCaseOutputs(out, entry.id);
+      if (saved.labelFile) {
+        const labels = await this.#io.decodeLabel(source.id, saved.labelFile, saved.path);
+        const objects = restoreObjects(distinctValues(labels), saved.table, saved.rows);
+        return { labels, objects: objects.length ? objects : [nextObject([])], dirty: false, notice: `${entry.name}: continuing from ${saved.path}.` };
+      }
+    }
+    return { labels: null, objects: [nextObject([])], dirty: false };
+  }
+
+  async #move(step: (s: queue.QueueState) => queue.QueueState): Promise<void> {
+    const before = this.#state.queue;
+    if (before.cases.length === 0) return;
+    await this.#leaveCase();
+    const after = step(before);
+    this.#setQueue(after);
+    const target = queue.currentCase(after);
+    if (target && (target.id !== this.#state.selectedId || after.current !== before.current)) await this.openCase(target.id);
+    else if (target?.id === this.#state.selectedId && after === before) this.#message('info', 'No further case in that direction.');
+  }
+
+  /** Save outputs of the open case (into the folder, or as a download). */
+  async save(): Promise<void> {
+    const session = this.#state.session;
+    const id = this.#state.selectedId;
+    const entry = this.#state.queue.cases.find((c) => c.id === id);
+    const source = id ? this.#sources.get(id) : undefined;
+    const volume = this.#volume;
+    const labels = this.#viewer?.labels();
+    if (!session || !entry || !source || !volume || !labels) return;
+    const signal = this.#begin({ label: `Saving ${entry.name}…`, done: 0, total: 0 });
+    try {
+      const labelFile = await this.#io.encodeLabel(source.id, labels, { signal });
+      if (!session.root) {
+        download(labelFile, `${caseFileStem(entry.id)}.nii.gz`);
+        this.#end(signal);
+        this.#message('info', `${entry.name}: label map downloaded (this browser cannot write into the opened files' folder).`);
+        return;
+      }
+      const written = await saveCaseOutputs({ root: session.root, outputFolder: session.outputFolder }, {
+        entry, objects: this.#state.objects, labels, spacing: volume.spacing, labelFile,
+      });
+      if (session.rootId) await persistence.clearAutosave(session.rootId, entry.id);
+      this.#cancelAutosave();
+      this.#setQueue(queue.markDone(this.#state.queue));
+      this.#end(signal);
+      this.#update({ dirty: false });
+      this.#message('info', `${entry.name}: saved ${written.join(', ')}.`);
+    } catch (e) {
+      this.#fail(signal, e, `Saving ${entry.name}`);
+    }
+  }
+
+  // --- objects and tools ---
+
+  setTool(tool: DrawTool): void {
+    if (!this.#volume) return;
+    this.#update({ tool });
+    this.#viewer?.setDrawMode(tool === 'off' ? { kind: 'off' } : tool === 'erase' ? { kind: 'erase' } : { kind: 'pen', value: this.#state.activeLabel });
+  }
+
+  newObject(): void {
+    if (!this.#volume) return;
+    const object = nextObject(this.#state.objects);
+    this.#update({ objects: [...this.#state.objects, object], activeLabel: object.labelValue });
+    this.#applyObjects();
+    this.#changed();
+  }
+
+  selectObject(labelValue: number): void {
+    if (!this.#state.objects.some((o) => o.labelValue === labelValue)) return;
+    this.#update({ activeLabel: labelValue });
+    if (this.#state.tool === 'pen') this.setTool('pen');
+  }
+
+  #applyObjects(): void {
+    this.#viewer?.setLabelColors(this.#state.objects.map((o) => ({ value: o.labelValue, color: o.color })));
+    if (this.#state.tool === 'pen') this.#viewer?.setDrawMode({ kind: 'pen', value: this.#state.activeLabel });
+  }
+
+  // --- autosave ---
+
+  #changed(): void {
+    if (!this.#volume) return;
+    if (!this.#state.dirty) this.#update({ dirty: true });
+    this.#cancelAutosave();
+    this.#autosaveTimer = setTimeout(() => void this.#flushAutosave(), AUTOSAVE_DELAY_MS);
+  }
+
+  #cancelAutosave(): void {
+    if (this.#autosaveTimer !== null) clearTimeout(this.#autosaveTimer);
+    this.#autosaveTimer = null;
+  }
+
+  async #flushAutosave(): Promise<void> {
+    this.#cancelAutosave();
+    const session = this.#state.session;
+    const id = this.#state.selectedId;
+    const volume = this.#volume;
+    if (!session?.rootId || !id || !volume || !this.#state.dirty) return;
+    const labels = this.#viewer?.labels();
+    if (!labels) return;
+    const savedAt = Date.now();
+    try {
+      await persistence.saveAutosave(session.rootId, id, { savedAt, labels, dims: volume.dims, objects: this.#state.objects, prompts: [] });
+      this.#lastAutosave = savedAt;
+    } catch (e) {
+      this.#message('error', `Autosave failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Before another case opens: unsaved work goes to IndexedDB. */
+  async #leaveCase(): Promise<void> {
+    await this.#flushAutosave();
   }
 
   /** Cancel the running task, if any. */
@@ -199,21 +465,16 @@ export class AppController {
     else this.#message('error', `${what}: ${e instanceof Error ? e.message : String(e)}`, what, e instanceof Error ? e.message : String(e));
   }
 
-  #reportScan(fileCount: number, result: ScanResult): void {
-    const { volumes, skipped } = result;
-    this.#message('info', `Found ${plural(volumes.length, 'volume')} in ${plural(fileCount, 'file')}${skipped.length ? `; ${skipped.length} skipped` : ''}.`);
-    const first = skipped[0];
-    if (first) {
-      const more = skipped.length > 1 ? ` (and ${skipped.length - 1} more skipped, listed on the left)` : '';
-      this.#message('error', `${first.path}: ${first.reason}${more}`, first.path, `${first.reason}${more}`);
-    }
-    if (volumes.length === 0) this.#message('error', 'No DICOM series or NIfTI volume found in what was opened.');
-  }
-
   // --- state ---
 
-  #setStatus(id: string, status: VolumeItem['status']): void {
-    this.#update({ volumes: this.#state.volumes.map((v) => (v.id === id ? { ...v, status } : v)) });
+  /** A new queue state, remembered for this folder (statuses and the open case). */
+  #setQueue(next: queue.QueueState): void {
+    this.#update({ queue: next });
+    const rootId = this.#state.session?.rootId;
+    if (!rootId) return;
+    const snap = queue.snapshot(next);
+    void persistence.saveCaseStatuses(rootId, snap.statuses).catch((e: unknown) => this.#message('error', `Could not remember case statuses: ${String(e)}`));
+    void persistence.saveLastCase(rootId, queue.currentCase(next)?.id ?? null).catch(() => undefined);
   }
 
   #message(level: MessageLevel, text: string, file?: string, reason?: string): void {
@@ -228,15 +489,44 @@ export class AppController {
     this.#render();
   }
 
+  #items(): VolumeItem[] {
+    const s = this.#state;
+    return s.queue.cases.map((c) => {
+      const source = this.#sources.get(c.id);
+      const item: VolumeItem = {
+        id: c.id,
+        name: c.name,
+        kind: c.kind,
+        fileCount: c.sourcePaths.length,
+        status: c.id === s.loadingId ? 'loading' : c.id === s.selectedId && this.#volume ? 'shown' : c.status === 'failed' ? 'failed' : 'idle',
+        caseStatus: c.status,
+      };
+      if (source) item.dims = source.dims;
+      if (c.reason) item.reason = c.reason;
+      return item;
+    });
+  }
+
   #render(): void {
     const s = this.#state;
     const shell = this.#shell;
-    shell.volumes = s.volumes;
+    shell.volumes = this.#items();
     shell.skipped = s.skipped;
     shell.selectedId = s.selectedId;
     shell.busy = s.busy;
     shell.messages = s.messages;
-    const shown = s.volumes.find((v) => v.id === s.selectedId);
+    shell.counts = s.session ? queue.counts(s.queue) : null;
+    shell.resumeName = s.resumable && s.resumable.id !== s.session?.rootId ? s.resumable.name : null;
+    const tools: ToolState = {
+      caseOpen: this.#volume !== null,
+      writable: s.session?.root != null,
+      tool: s.tool,
+      objects: s.objects.map((o) => ({ labelValue: o.labelValue, name: o.name, color: o.color })),
+      activeLabel: s.activeLabel,
+      dirty: s.dirty,
+    };
+    shell.tools = tools;
+    const shown = s.queue.cases.find((c) => c.id === s.selectedId);
     shell.caption = shown && this.#volume ? `${shown.name} · ${this.#volume.dims.join(' × ')}` : '';
   }
 }

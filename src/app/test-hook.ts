@@ -3,18 +3,30 @@
  * builds and when the browser is driven by automation (navigator.webdriver),
  * never for an ordinary user of the production build.
  */
-import type { VolumeItem } from '../ui/types.ts';
+import { counts } from '../cohort/queue.ts';
+import type { CaseStatus } from '../shared/cohort.ts';
+import type { Vec3, VoxelType } from '../shared/volume.ts';
 import type { ViewerState } from '../viewer/viewer-controller.ts';
 import type { AppController } from './app-controller.ts';
-import type { Vec3, VoxelType } from '../shared/volume.ts';
 
 export interface TestSnapshot {
-  volumes: Pick<VolumeItem, 'id' | 'name' | 'kind' | 'fileCount' | 'dims' | 'status'>[];
+  session: { kind: string; name: string; writable: boolean } | null;
+  cases: { id: string; name: string; kind: string; status: CaseStatus; reason?: string; sourcePaths: string[] }[];
+  counts: ReturnType<typeof counts>;
+  /** Files that are no case, with why. */
   skipped: { path: string; code: string; reason: string }[];
   selectedId: string | null;
   busy: boolean;
+  dirty: boolean;
+  objects: { labelValue: number; name: string; color: number[] }[];
+  activeLabel: number;
+  tool: string;
+  /** ms since epoch of the last autosave that reached IndexedDB (0: none yet). */
+  lastAutosave: number;
   /** Error texts in the status bar, oldest first. */
   errors: string[];
+  /** All status bar texts, oldest first. */
+  messages: string[];
   /** The volume as io read it, or null. */
   volume: { dims: Vec3; spacing: Vec3; datatype: VoxelType; voxels: number; sourceFiles: number } | null;
   /** What NiiVue holds, or null when the viewer could not start (no WebGL2). */
@@ -23,6 +35,8 @@ export interface TestSnapshot {
 
 export interface TestHook {
   state(): TestSnapshot;
+  /** Voxel count per label value in the open case's label map (value → count), or null. */
+  labelCounts(): Record<number, number> | null;
 }
 
 declare global {
@@ -35,22 +49,37 @@ export function shouldInstallTestHook(): boolean {
   return import.meta.env.DEV || navigator.webdriver === true;
 }
 
-export function installTestHook(app: AppController, viewerState: () => ViewerState | null): void {
+export function installTestHook(app: AppController, viewerState: () => ViewerState | null, labels: () => Uint8Array | null): void {
   const hook: TestHook = {
     state() {
       const s = app.state;
       const v = app.volume;
       return structuredClone({
-        volumes: s.volumes.map(({ id, name, kind, fileCount, dims, status }) => ({ id, name, kind, fileCount, dims, status })),
+        session: s.session ? { kind: s.session.kind, name: s.session.name, writable: s.session.root !== null } : null,
+        cases: s.queue.cases.map(({ id, name, kind, status, reason, sourcePaths }) => ({ id, name, kind, status, ...(reason ? { reason } : {}), sourcePaths })),
+        counts: counts(s.queue),
         skipped: s.skipped.map(({ path, code, reason }) => ({ path, code, reason })),
         selectedId: s.selectedId,
         busy: s.busy !== null,
+        dirty: s.dirty,
+        objects: s.objects.map((o) => ({ labelValue: o.labelValue, name: o.name, color: [...o.color] })),
+        activeLabel: s.activeLabel,
+        tool: s.tool,
+        lastAutosave: app.lastAutosave,
         errors: s.messages.filter((m) => m.level === 'error').map((m) => m.text),
+        messages: s.messages.map((m) => m.text),
         volume: v
           ? { dims: v.dims, spacing: v.spacing, datatype: v.datatype, voxels: v.data.length, sourceFiles: v.meta.sourcePaths.length }
           : null,
         viewer: viewerState(),
       });
+    },
+    labelCounts() {
+      const map = labels();
+      if (!map) return null;
+      const out: Record<number, number> = {};
+      for (let i = 0; i < map.length; i++) if (map[i]) out[map[i]!] = (out[map[i]!] ?? 0) + 1;
+      return out;
     },
   };
   Object.defineProperty(window, '__slicesam', { value: Object.freeze(hook), configurable: true });

@@ -5,16 +5,18 @@ import './tool-bar.ts';
 import './source-panel.ts';
 import './status-bar.ts';
 import type { SliceSamToolBar } from './tool-bar.ts';
-import type { BusyState, SkippedItem, StatusMessage, VolumeItem } from './types.ts';
+import type { BusyState, QueueCounts, SkippedItem, StatusMessage, ToolState, VolumeItem } from './types.ts';
 
 /**
  * The app shell: tool bar, source panel, viewer area and status bar.
  * The viewer's canvas comes from outside, in the `viewer` slot.
  *
- * Keys: `o` open files, `Shift+O` open folder, `Esc` cancel running work.
+ * Keys: `o` open files, `Shift+O` open folder, `Esc` cancel running work,
+ * `n` / `b` next / previous case, `d` pen, `e` eraser, `s` or Ctrl+S save.
  *
  * @slot viewer - an element that fills the viewer area (holds the canvas)
  * @fires open-files, open-folder, select-volume, cancel-task, dismiss-messages - from the parts
+ * @fires next-case, previous-case, set-tool, save-case - from the keys
  */
 export class SliceSamApp extends LitElement {
   static override properties = {
@@ -25,6 +27,9 @@ export class SliceSamApp extends LitElement {
     messages: { attribute: false },
     caption: { attribute: false },
     folderSupported: { attribute: false },
+    counts: { attribute: false },
+    resumeName: { attribute: false },
+    tools: { attribute: false },
   };
 
   static override styles = [
@@ -93,6 +98,12 @@ export class SliceSamApp extends LitElement {
   declare caption: string;
   /** Whether the browser can open folders. */
   declare folderSupported: boolean;
+  /** Queue counts, or null before anything is open. */
+  declare counts: QueueCounts | null;
+  /** Folder of the last session, offered for resuming. */
+  declare resumeName: string | null;
+  /** Annotation tools of the open case. */
+  declare tools: ToolState;
 
   #keys: AbortController | null = null;
 
@@ -105,6 +116,9 @@ export class SliceSamApp extends LitElement {
     this.messages = [];
     this.caption = '';
     this.folderSupported = false;
+    this.counts = null;
+    this.resumeName = null;
+    this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false };
   }
 
   override connectedCallback(): void {
@@ -121,8 +135,9 @@ export class SliceSamApp extends LitElement {
 
   override render() {
     return html`
-      <slicesam-tool-bar ?folder-supported=${this.folderSupported}></slicesam-tool-bar>
+      <slicesam-tool-bar ?folder-supported=${this.folderSupported} .resumeName=${this.resumeName} .tools=${this.tools}></slicesam-tool-bar>
       <slicesam-source-panel
+        .counts=${this.counts}
         .volumes=${this.volumes}
         .skipped=${this.skipped}
         .selectedId=${this.selectedId}
@@ -133,7 +148,7 @@ export class SliceSamApp extends LitElement {
         ${this.caption || this.busy
           ? nothing
           : html`<div class="empty">
-              <p>Open DICOM or NIfTI files (<kbd>O</kbd>) or a folder (<kbd>⇧O</kbd>).</p>
+              <p>Open DICOM or NIfTI files (<kbd>O</kbd>), a folder (<kbd>⇧O</kbd>) or the demo cohort.</p>
               <p>Nothing is uploaded: images are read in this browser.</p>
             </div>`}
       </main>
@@ -142,10 +157,32 @@ export class SliceSamApp extends LitElement {
   }
 
   #onKey(e: KeyboardEvent): void {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.defaultPrevented) return;
     const target = e.composedPath()[0];
     if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
-    if (e.key === 'o') {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+      e.preventDefault(); // never the browser's "save page"
+      if (this.tools.caseOpen) fire(this, 'save-case', {});
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const tool = this.tools.tool;
+    if (e.key === 'n') {
+      e.preventDefault();
+      fire(this, 'next-case', {});
+    } else if (e.key === 'b') {
+      e.preventDefault();
+      fire(this, 'previous-case', {});
+    } else if (e.key === 's' && this.tools.caseOpen) {
+      e.preventDefault();
+      fire(this, 'save-case', {});
+    } else if (e.key === 'd' && this.tools.caseOpen) {
+      e.preventDefault();
+      fire(this, 'set-tool', { tool: tool === 'pen' ? 'off' : 'pen' });
+    } else if (e.key === 'e' && this.tools.caseOpen) {
+      e.preventDefault();
+      fire(this, 'set-tool', { tool: tool === 'erase' ? 'off' : 'erase' });
+    } else if (e.key === 'o') {
       e.preventDefault();
       this.renderRoot.querySelector<SliceSamToolBar>('slicesam-tool-bar')?.openFilePicker();
     } else if (e.key === 'O' && this.folderSupported) {

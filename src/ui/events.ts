@@ -14,6 +14,20 @@ export interface SliceSamEventDetail {
   'cancel-task': Record<string, never>;
   /** The user dismissed the error messages. */
   'dismiss-messages': Record<string, never>;
+  /** Open the demo cohort that ships with the app. */
+  'open-demo': Record<string, never>;
+  /** Reopen the folder of the last session (may ask for permission again). */
+  'resume-root': Record<string, never>;
+  /** Write the open case's outputs. */
+  'save-case': Record<string, never>;
+  'next-case': Record<string, never>;
+  'previous-case': Record<string, never>;
+  /** Mark the open case skipped and move on. */
+  'skip-case': { reason?: string };
+  /** Pen, eraser, or neither. */
+  'set-tool': { tool: 'off' | 'pen' | 'erase' };
+  'new-object': Record<string, never>;
+  'select-object': { labelValue: number };
 }
 
 export type SliceSamEventName = keyof SliceSamEventDetail;
@@ -25,6 +39,15 @@ declare global {
     'select-volume': CustomEvent<SliceSamEventDetail['select-volume']>;
     'cancel-task': CustomEvent<SliceSamEventDetail['cancel-task']>;
     'dismiss-messages': CustomEvent<SliceSamEventDetail['dismiss-messages']>;
+    'open-demo': CustomEvent<SliceSamEventDetail['open-demo']>;
+    'resume-root': CustomEvent<SliceSamEventDetail['resume-root']>;
+    'save-case': CustomEvent<SliceSamEventDetail['save-case']>;
+    'next-case': CustomEvent<SliceSamEventDetail['next-case']>;
+    'previous-case': CustomEvent<SliceSamEventDetail['previous-case']>;
+    'skip-case': CustomEvent<SliceSamEventDetail['skip-case']>;
+    'set-tool': CustomEvent<SliceSamEventDetail['set-tool']>;
+    'new-object': CustomEvent<SliceSamEventDetail['new-object']>;
+    'select-object': CustomEvent<SliceSamEventDetail['select-object']>;
   }
 }
 

@@ -1,21 +1,33 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { fire } from './events.ts';
 import { theme } from './theme.ts';
-import type { SkippedItem, VolumeItem } from './types.ts';
+import type { QueueCounts, SkippedItem, VolumeItem } from './types.ts';
+
+const STATUS_TEXT: Readonly<Record<VolumeItem['caseStatus'], string>> = {
+  todo: 'to do',
+  'in-progress': 'in progress',
+  done: 'done',
+  skipped: 'skipped',
+  failed: 'failed',
+};
 
 function formatDims(dims: VolumeItem['dims']): string {
   return dims ? dims.join(' × ') : '';
 }
 
 /**
- * The left panel: volumes found, and files skipped with the reason.
- * @fires select-volume - a volume was chosen
+ * The left panel: the case queue (one case per DICOM series or NIfTI file,
+ * with its status), counts, Previous / Next / Skip, and the files that were
+ * left out with the reason.
+ * @fires select-volume - a case was chosen
+ * @fires previous-case, next-case, skip-case
  */
 export class SliceSamSourcePanel extends LitElement {
   static override properties = {
     volumes: { attribute: false },
     skipped: { attribute: false },
     selectedId: { attribute: false },
+    counts: { attribute: false },
   };
 
   static override styles = [
@@ -63,6 +75,26 @@ export class SliceSamSourcePanel extends LitElement {
       }
       .path { display: block; font-weight: 600; overflow-wrap: anywhere; }
       .reason { display: block; color: var(--ss-error); font-size: 12px; }
+      .counts { padding: 0 12px 6px; color: var(--ss-muted); font-size: 12px; }
+      .counts b { color: var(--ss-text); }
+      .nav { display: flex; gap: 6px; padding: 0 12px 8px; }
+      .nav button { flex: 1; padding: 4px 6px; border: 1px solid var(--ss-panel-border); background: #fff; }
+      .nav button:hover:not(:disabled) { background: #eef2f6; }
+      .nav button:disabled { opacity: 0.5; cursor: not-allowed; }
+      .badge {
+        display: inline-block;
+        padding: 0 6px;
+        border-radius: 8px;
+        font-size: 11px;
+        line-height: 16px;
+        background: #e6ebf0;
+        color: var(--ss-muted);
+      }
+      .badge.in-progress { background: #fff1cc; color: var(--ss-warning); }
+      .badge.done { background: #daf2e3; color: #17603a; }
+      .badge.skipped { background: #ececec; color: #555; }
+      .badge.failed { background: var(--ss-error-soft); color: var(--ss-error); }
+      .case-reason { display: block; font-size: 12px; color: var(--ss-error); overflow-wrap: anywhere; }
     `,
   ];
 
@@ -72,25 +104,29 @@ export class SliceSamSourcePanel extends LitElement {
   declare skipped: SkippedItem[];
   /** The volume shown in the viewer. */
   declare selectedId: string | null;
+  /** Done / skipped / failed / remaining over the whole queue. */
+  declare counts: QueueCounts | null;
 
   constructor() {
     super();
     this.volumes = [];
     this.skipped = [];
     this.selectedId = null;
+    this.counts = null;
   }
 
   override render() {
     return html`
-      <h2 id="volumes-heading">Volumes (${this.volumes.length})</h2>
+      <h2 id="volumes-heading">Cases (${this.volumes.length})</h2>
+      ${this.counts && this.volumes.length > 0 ? this.#renderCounts(this.counts) : nothing}
       ${this.volumes.length === 0
-        ? html`<p class="empty">Open files or a folder to list the volumes in it.</p>`
+        ? html`<p class="empty">Open files, a folder or the demo cohort to list its cases.</p>`
         : html`<ul class="volumes" aria-labelledby="volumes-heading">
             ${this.volumes.map((v) => this.#renderVolume(v))}
           </ul>`}
       ${this.skipped.length === 0
         ? nothing
-        : html`<h2 id="skipped-heading">Skipped files (${this.skipped.length})</h2>
+        : html`<h2 id="skipped-heading">Files left out (${this.skipped.length})</h2>
             <ul class="skipped" aria-labelledby="skipped-heading">
               ${this.skipped.map(
                 (s) => html`<li data-code=${s.code}>
@@ -100,6 +136,18 @@ export class SliceSamSourcePanel extends LitElement {
               )}
             </ul>`}
     `;
+  }
+
+  #renderCounts(c: QueueCounts) {
+    const open = this.selectedId !== null;
+    return html`<div class="counts" aria-live="polite">
+        <b>${c.done}</b> done · <b>${c.skipped}</b> skipped · <b>${c.remaining}</b> remaining${c.failed ? html` · <b>${c.failed}</b> failed` : nothing}
+      </div>
+      <div class="nav">
+        <button type="button" title="Previous case (B)" @click=${() => fire(this, 'previous-case', {})}>‹ Prev <kbd>B</kbd></button>
+        <button type="button" title="Skip this case" ?disabled=${!open} @click=${() => fire(this, 'skip-case', {})}>Skip</button>
+        <button type="button" title="Next case (N)" @click=${() => fire(this, 'next-case', {})}>Next <kbd>N</kbd> ›</button>
+      </div>`;
   }
 
   #renderVolume(v: VolumeItem) {
@@ -119,7 +167,11 @@ export class SliceSamSourcePanel extends LitElement {
         @click=${() => fire(this, 'select-volume', { id: v.id })}
       >
         <span class="name">${v.name}</span>
-        <span class="meta">${kind}${v.dims ? ` · ${formatDims(v.dims)}` : ''}${status}</span>
+        <span class="meta"
+          ><span class="badge ${v.caseStatus}" data-status=${v.caseStatus}>${STATUS_TEXT[v.caseStatus]}</span>
+          ${kind}${v.dims ? ` · ${formatDims(v.dims)}` : ''}${status}</span
+        >
+        ${v.reason ? html`<span class="case-reason">${v.reason}</span>` : nothing}
       </button>
     </li>`;
   }

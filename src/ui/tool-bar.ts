@@ -1,15 +1,22 @@
 import { LitElement, css, html } from 'lit';
 import { fire } from './events.ts';
 import { theme } from './theme.ts';
+import type { ToolState } from './types.ts';
+
+const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 
 /**
- * The top bar: app name and the Open buttons.
+ * The top bar: app name, the Open buttons, and the annotation tools of the
+ * open case (object, pen, eraser, save).
  * @fires open-files - files picked through the hidden file input
  * @fires open-folder - the Open folder button was pressed
+ * @fires open-demo, resume-root, set-tool, new-object, select-object, save-case
  */
 export class SliceSamToolBar extends LitElement {
   static override properties = {
     folderSupported: { type: Boolean, attribute: 'folder-supported' },
+    resumeName: { attribute: false },
+    tools: { attribute: false },
   };
 
   static override styles = [
@@ -44,15 +51,35 @@ export class SliceSamToolBar extends LitElement {
       input { display: none; }
       .spacer { flex: 1; }
       .note { color: #9fb0c0; font-size: 12px; }
+      .group { display: inline-flex; align-items: center; gap: 6px; padding-left: 10px; border-left: 1px solid #3a4a5a; }
+      button[aria-pressed='true'] { background: #1668c4; border-color: #4d8fd9; }
+      button.save { background: #1f6f43; border-color: #3c9a66; }
+      button.save.dirty::after { content: '•'; color: #ffd166; margin-left: 2px; }
+      select {
+        font: inherit;
+        padding: 4px 6px;
+        border-radius: var(--ss-radius);
+        border: 1px solid #4a5a6b;
+        background: #2b3946;
+        color: inherit;
+        max-width: 180px;
+      }
+      .swatch { width: 14px; height: 14px; border-radius: 3px; border: 1px solid #0008; display: inline-block; }
     `,
   ];
 
   /** Whether the browser has showDirectoryPicker; the folder button is disabled otherwise. */
   declare folderSupported: boolean;
+  /** Name of the folder the last session used, offered for resuming; null hides the button. */
+  declare resumeName: string | null;
+  /** The annotation tools' state. */
+  declare tools: ToolState;
 
   constructor() {
     super();
     this.folderSupported = false;
+    this.resumeName = null;
+    this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false };
   }
 
   /** Open the system file chooser (needs a user gesture). */
@@ -72,11 +99,45 @@ export class SliceSamToolBar extends LitElement {
       >
         Open folder… <kbd>⇧O</kbd>
       </button>
+      <button type="button" title="Open the demo cohort that ships with the app" @click=${() => fire(this, 'open-demo', {})}>Demo cohort</button>
+      ${this.resumeName
+        ? html`<button type="button" class="resume" title="Reopen the folder of your last session" @click=${() => fire(this, 'resume-root', {})}>
+            Resume ${this.resumeName}
+          </button>`
+        : ''}
       <!-- No accept filter: DICOM files often have no extension. -->
       <input type="file" multiple aria-label="Open files" @change=${this.#onChange} />
+      ${this.tools.caseOpen ? this.#renderTools() : ''}
       <span class="spacer"></span>
       <span class="note">Images stay on this computer</span>
     `;
+  }
+
+  #renderTools() {
+    const t = this.tools;
+    const active = t.objects.find((o) => o.labelValue === t.activeLabel);
+    const tool = (name: 'pen' | 'erase') => fire(this, 'set-tool', { tool: t.tool === name ? 'off' : name });
+    return html`<span class="group" role="group" aria-label="Annotation">
+        ${active ? html`<span class="swatch" style="background:${rgb(active.color)}"></span>` : ''}
+        <select
+          aria-label="Active object"
+          .value=${String(t.activeLabel)}
+          @change=${(e: Event) => fire(this, 'select-object', { labelValue: Number((e.target as HTMLSelectElement).value) })}
+        >
+          ${t.objects.map((o) => html`<option value=${o.labelValue} ?selected=${o.labelValue === t.activeLabel}>${o.labelValue} · ${o.name}</option>`)}
+        </select>
+        <button type="button" title="New object" @click=${() => fire(this, 'new-object', {})}>+ Object</button>
+        <button type="button" title="Draw with the active object (D)" aria-pressed=${t.tool === 'pen'} @click=${() => tool('pen')}>Draw <kbd>D</kbd></button>
+        <button type="button" title="Erase (E)" aria-pressed=${t.tool === 'erase'} @click=${() => tool('erase')}>Erase <kbd>E</kbd></button>
+      </span>
+      <span class="group">
+        <button
+          type="button"
+          class="save ${t.dirty ? 'dirty' : ''}"
+          title=${t.writable ? 'Save the label map and volumetry into the folder (S)' : 'Download the label map (S)'}
+          @click=${() => fire(this, 'save-case', {})}
+        >${t.writable ? 'Save' : 'Download'} <kbd>S</kbd></button>
+      </span>`;
   }
 
   #onChange(event: Event): void {

@@ -1,4 +1,5 @@
 /** View models the components render. Plain data; the app layer fills them. */
+import type { CaseStatus, Rgb } from '../shared/cohort.ts';
 import type { SourceFormat, Vec3 } from '../shared/volume.ts';
 
 export type VolumeItemStatus = 'idle' | 'loading' | 'shown' | 'failed';
@@ -12,6 +13,41 @@ export interface VolumeItem {
   /** Known once the scan or a load has told us. */
   dims?: Vec3;
   status: VolumeItemStatus;
+  /** Where the case stands in the cohort queue. */
+  caseStatus: CaseStatus;
+  /** Why it was skipped or failed. */
+  reason?: string;
+}
+
+/** Counts shown over the case list. */
+export interface QueueCounts {
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  remaining: number;
+}
+
+/** An object (label) of the open case, as the tool bar lists it. */
+export interface ObjectItem {
+  labelValue: number;
+  name: string;
+  color: Rgb;
+}
+
+export type DrawTool = 'off' | 'pen' | 'erase';
+
+/** What the annotation tools can do right now. */
+export interface ToolState {
+  /** A case is open (drawing and saving make sense). */
+  caseOpen: boolean;
+  /** Outputs are written into the opened folder (false: offered as downloads). */
+  writable: boolean;
+  tool: DrawTool;
+  objects: ObjectItem[];
+  activeLabel: number;
+  /** Unsaved changes in the open case. */
+  dirty: boolean;
 }
 
 /** A file that was not used, and why. */

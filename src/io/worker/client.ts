@@ -9,11 +9,13 @@ import {
   type IoErrorCode,
   type IoProgressCallback,
   type IoWorkerApi,
+  type FolderScanOptions,
+  type LabelArray,
   type ScanInput,
   type ScanResult,
 } from './protocol.ts';
 
-export type { IoProgress, IoProgressCallback, ScanInput, ScanResult, SkippedFile, VolumeSummary } from './protocol.ts';
+export type { IoProgress, IoProgressCallback, LabelArray, ScanInput, ScanResult, SkippedFile, VolumeSummary } from './protocol.ts';
 
 /** A failed scan or load; always names the file and the reason. */
 export class IoError extends Error {
@@ -49,6 +51,21 @@ export class IoClient {
   /** Group files into volumes (headers only). Replaces the worker's previous scan when it succeeds. */
   scan(inputs: ScanInput[], options: CallOptions = {}): Promise<ScanResult> {
     return this.#call(options, (id, progress) => this.#api.scan(id, inputs, progress));
+  }
+
+  /** Walk and scan a folder in the worker. Replaces the worker's previous scan when it succeeds. */
+  scanFolder(root: FileSystemDirectoryHandle, options: FolderScanOptions, call: CallOptions = {}): Promise<ScanResult> {
+    return this.#call(call, (id, progress) => this.#api.scanFolder(id, root, options, progress));
+  }
+
+  /** .nii.gz bytes of a label map for a loaded volume (compressed in the worker). */
+  encodeLabel(volumeId: string, labels: LabelArray, call: CallOptions = {}): Promise<Uint8Array> {
+    return this.#call(call, (id) => this.#api.encodeLabel(id, volumeId, labels));
+  }
+
+  /** A label file's voxels, checked to be on the loaded volume's grid. */
+  decodeLabel(volumeId: string, bytes: Uint8Array, path: string, call: CallOptions = {}): Promise<LabelArray> {
+    return this.#call(call, (id) => this.#api.decodeLabel(id, volumeId, bytes, path) as Promise<LabelArray>);
   }
 
   /** Read a scanned volume's voxels; the buffer arrives transferred. */

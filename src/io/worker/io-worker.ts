@@ -6,14 +6,21 @@
  * the worker stays alive and keeps its last completed scan.
  */
 import * as Comlink from 'comlink';
-import { isVolumeError } from '../../shared/errors.ts';
-import { blobFile, type SourceFile } from '../../shared/source-file.ts';
-import { loadVolume, scanFiles, type VolumeSource } from '../scan.ts';
+import { isVolumeError, VolumeError } from '../../shared/errors.ts';
+import { blobFile, memoryFile, type SourceFile } from '../../shared/source-file.ts';
+import type { Volume } from '../../shared/volume.ts';
+import { walkDirectory } from '../fs/index.ts';
+import { maxAffineDifference } from '../geometry.ts';
+import { readNifti } from '../nifti/read.ts';
+import { writeLabelNifti } from '../nifti/write.ts';
+import { loadVolume, scanFiles, type ScanReport, type VolumeSource } from '../scan.ts';
 import type {
   IoErrorData,
   IoProgress,
   IoProgressCallback,
   IoWorkerApi,
+  FolderScanOptions,
+  LabelArray,
   ScanInput,
   ScanResult,
   VolumeSummary,
@@ -34,6 +41,8 @@ const running = new Map<number, Ticket>();
 let files = new Map<string, SourceFile>();
 /** The volumes the last successful scan found, by id. */
 let sources = new Map<string, VolumeSource>();
+/** Grids of the volumes loaded since that scan (labels are written and read on them). */
+const grids = new Map<string, Pick<Volume, 'dims' | 'affine' | 'nifti'>>();
 
 /**
  * The same files seen through one call: reads reject once the call is
@@ -118,30 +127,85 @@ async function withTicket<T>(requestId: number, what: string, work: (t: Ticket) 
   }
 }
 
+/** Scan these files; on success they become the worker's current scan. */
+async function scanInto(scanned: Map<string, SourceFile>, ticket: Ticket, onProgress: IoProgressCallback | undefined): Promise<ScanResult> {
+  const report = reporter('scan', onProgress);
+  report(0, scanned.size);
+  const result: ScanReport = await scanFiles([...guarded(scanned, ticket).values()], {
+    signal: ticket.abort.signal,
+    onProgress: (p) => report(p.done, p.total),
+  });
+  ticket.abort.signal.throwIfAborted();
+  report(scanned.size, scanned.size);
+  files = scanned;
+  sources = new Map(result.volumes.map((v) => [v.id, v]));
+  grids.clear();
+  return {
+    volumes: result.volumes.map(summarise),
+    skipped: result.skipped.map(({ path, code, reason }) => ({ path, code, reason })),
+    // The per-file headers stay here: the main thread needs the series, not every slice's header.
+    sources: result.volumes.map((v) => (v.series ? { ...v, series: { ...v.series, headers: [] } } : v)),
+  };
+}
+
+function gridOf(id: string): Pick<Volume, 'dims' | 'affine' | 'nifti'> {
+  const grid = grids.get(id);
+  if (!grid) {
+    const data: IoErrorData = { code: 'unknown-volume', file: id, reason: 'load the volume before writing or reading its labels', message: `${id}: not loaded` };
+    throw data;
+  }
+  return grid;
+}
+
 const api: IoWorkerApi = {
   async scan(requestId: number, inputs: ScanInput[], onProgress?: IoProgressCallback): Promise<ScanResult> {
     try {
       return await withTicket(requestId, 'scan', async (ticket) => {
         const scanned = new Map<string, SourceFile>();
         for (const { path, file } of inputs) scanned.set(path, blobFile(path, file));
-        const report = reporter('scan', onProgress);
-        report(0, inputs.length);
-        const result = await scanFiles([...guarded(scanned, ticket).values()], {
-          signal: ticket.abort.signal,
-          onProgress: (p) => report(p.done, p.total),
-        });
-        ticket.abort.signal.throwIfAborted();
-        report(inputs.length, inputs.length);
-        files = scanned;
-        sources = new Map(result.volumes.map((v) => [v.id, v]));
-        return {
-          volumes: result.volumes.map(summarise),
-          skipped: result.skipped.map(({ path, code, reason }) => ({ path, code, reason })),
-        };
+        return scanInto(scanned, ticket, onProgress);
       });
     } finally {
       release(onProgress);
     }
+  },
+
+  async scanFolder(requestId: number, root: FileSystemDirectoryHandle, options: FolderScanOptions, onProgress?: IoProgressCallback): Promise<ScanResult> {
+    try {
+      return await withTicket(requestId, root.name, async (ticket) => {
+        const walked = reporter('walk', onProgress);
+        const found = await walkDirectory(root, {
+          skipFolders: options.skipFolders,
+          signal: ticket.abort.signal,
+          onProgress: (n) => walked(n, 0),
+        });
+        return scanInto(new Map(found.map((f) => [f.path, f])), ticket, onProgress);
+      });
+    } finally {
+      release(onProgress);
+    }
+  },
+
+  async encodeLabel(requestId: number, id: string, labels: LabelArray): Promise<Uint8Array> {
+    const grid = gridOf(id);
+    return withTicket(requestId, id, async () => {
+      const gz = await writeLabelNifti(labels, grid, id);
+      return Comlink.transfer(gz, [gz.buffer as ArrayBuffer]);
+    });
+  },
+
+  async decodeLabel(requestId: number, id: string, bytes: Uint8Array, path: string): Promise<LabelArray> {
+    const grid = gridOf(id);
+    return withTicket(requestId, path, async () => {
+      const label = await readNifti(memoryFile(path, bytes));
+      const same = label.dims.every((n, a) => n === grid.dims[a]) && maxAffineDifference(label.affine, grid.affine) < 1e-3;
+      if (!same) {
+        throw new VolumeError('inconsistent-series', path,
+          `this label map (${label.dims.join('×')}) is not on the grid of its case (${grid.dims.join('×')}); it was not loaded`);
+      }
+      const out = label.data instanceof Uint8Array || label.data instanceof Uint16Array ? label.data : Uint16Array.from(label.data);
+      return Comlink.transfer(out, [out.buffer as ArrayBuffer]);
+    });
   },
 
   async load(requestId: number, id: string, onProgress?: IoProgressCallback) {
@@ -165,6 +229,7 @@ const api: IoWorkerApi = {
         }
         const volume = await loadVolume(source, guarded(mine, ticket, () => report(++done, total)));
         ticket.abort.signal.throwIfAborted();
+        grids.set(id, { dims: volume.dims, affine: volume.affine, ...(volume.nifti ? { nifti: volume.nifti } : {}) });
         report(total, total);
         const buffer = volume.data.buffer;
         return buffer instanceof ArrayBuffer ? Comlink.transfer(volume, [buffer]) : volume;

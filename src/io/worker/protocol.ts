@@ -5,6 +5,7 @@
  */
 import type { VolumeErrorCode } from '../../shared/errors.ts';
 import type { SourceFormat, Vec3, Volume } from '../../shared/volume.ts';
+import type { VolumeSource } from '../scan.ts';
 
 /**
  * One file the user opened. A `File` clones cheaply into the worker (the
@@ -17,7 +18,7 @@ export interface ScanInput {
 
 /** Progress of one long call, as plain data. */
 export interface IoProgress {
-  phase: 'scan' | 'load';
+  phase: 'walk' | 'scan' | 'load';
   done: number;
   total: number;
 }
@@ -46,7 +47,17 @@ export interface SkippedFile {
 export interface ScanResult {
   volumes: VolumeSummary[];
   skipped: SkippedFile[];
+  /** The scanned volumes as the cohort needs them (DICOM series without their per-file headers). */
+  sources: VolumeSource[];
 }
+
+export interface FolderScanOptions {
+  /** Top-level folders not to walk (the output folder). */
+  skipFolders: string[];
+}
+
+/** A label map on a scanned volume's grid, in its own voxel order. */
+export type LabelArray = Uint8Array | Uint16Array;
 
 export type IoErrorCode =
   | VolumeErrorCode
@@ -73,6 +84,12 @@ export interface IoErrorData {
 export interface IoWorkerApi {
   /** Group files into volumes by reading headers only. Forgets the previous scan. */
   scan(requestId: number, inputs: ScanInput[], onProgress?: IoProgressCallback): Promise<ScanResult>;
+  /** Walk a folder (File System Access handle) here in the worker, then scan it like `scan`. */
+  scanFolder(requestId: number, root: FileSystemDirectoryHandle, options: FolderScanOptions, onProgress?: IoProgressCallback): Promise<ScanResult>;
+  /** A label map for a loaded volume as .nii.gz bytes with that volume's geometry (compressed here). */
+  encodeLabel(requestId: number, id: string, labels: LabelArray): Promise<Uint8Array>;
+  /** Read a label .nii.gz written for a loaded volume; refuses one whose grid differs. */
+  decodeLabel(requestId: number, id: string, bytes: Uint8Array, path: string): Promise<LabelArray>;
   /** Read one scanned volume's voxels; `data.buffer` is transferred to the caller. */
   load(requestId: number, id: string, onProgress?: IoProgressCallback): Promise<Volume>;
   /** Make the named call fail fast: its remaining file reads reject. */
