@@ -131,6 +131,8 @@ export class ViewerController {
       colormap: 'gray',
       ...(range ? { cal_min: range.min, cal_max: range.max, trustCalMinMax: true } : {}),
     });
+    // The drawing belongs to the old grid: drop it before the new volume arrives.
+    if (nv.drawBitmap) nv.closeDrawing();
     for (const old of [...nv.volumes]) nv.removeVolume(old);
     nv.addVolume(image);
     nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
@@ -144,6 +146,7 @@ export class ViewerController {
   clear(): void {
     const nv = this.#nv;
     if (!nv) return;
+    if (nv.drawBitmap) nv.closeDrawing();
     for (const old of [...nv.volumes]) nv.removeVolume(old);
     this.#name = null;
     this.#crosshair = null;
@@ -159,8 +162,10 @@ export class ViewerController {
     const nv = this.#require();
     const mapping = this.#mapping();
     if (!mapping) throw new Error('no volume is shown');
-    if (!nv.drawBitmap) nv.createEmptyDrawing();
-    nv.drawBitmap = labels ? nativeToRas(labels, mapping) : new Uint8Array(nv.drawBitmap!.length);
+    const voxels = mapping.dimsRAS[1]! * mapping.dimsRAS[2]! * mapping.dimsRAS[3]!;
+    if (labels && labels.length !== voxels) throw new Error(`a label map of ${labels.length} voxels does not fit this volume (${voxels})`);
+    if (!nv.drawBitmap || nv.drawBitmap.length !== voxels) nv.createEmptyDrawing();
+    nv.drawBitmap = labels ? nativeToRas(labels, mapping) : new Uint8Array(voxels);
     nv.drawUndoBitmaps = [];
     nv.refreshDrawing(true);
   }
@@ -170,6 +175,8 @@ export class ViewerController {
     const nv = this.#nv;
     const mapping = this.#mapping();
     if (!nv?.drawBitmap || !mapping) return null;
+    // A drawing left from another grid is no label map of this volume.
+    if (nv.drawBitmap.length !== mapping.dimsRAS[1]! * mapping.dimsRAS[2]! * mapping.dimsRAS[3]!) return null;
     return rasToNative(nv.drawBitmap, mapping);
   }
 
