@@ -11,7 +11,9 @@ import { restoreObjects } from '../cohort/label-tables.ts';
 import * as persistence from '../cohort/persistence.ts';
 import * as queue from '../cohort/queue.ts';
 import { openDemoCohort } from '../io/demo/index.ts';
-import { canPickDirectories, ensurePermission, pickDirectory } from '../io/fs/index.ts';
+import { canPickDirectories, ensurePermission, pickDirectory, readTextIfExists } from '../io/fs/index.ts';
+import { ITK_SNAP_LABELS_FILE, SLICER_COLOR_TABLE_FILE } from '../cohort/label-tables.ts';
+import { VOLUMETRY_FILE } from '../cohort/volumetry.ts';
 import { encodeNifti } from '../io/nifti/write.ts';
 import type { ScanReport, VolumeSource } from '../io/scan.ts';
 import { IoError, type IoClient, type LabelArray, type ScanInput, type ScanResult } from '../io/worker/client.ts';
@@ -80,8 +82,16 @@ function distinctValues(labels: ArrayLike<number>): number[] {
   return [...seen].sort((a, b) => a - b);
 }
 
-function download(bytes: Uint8Array, name: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }));
+/** Folder input paths all start with the folder's name: strip it, so paths are relative to the folder as with a picked root. */
+function stripTopFolder(inputs: ScanInput[]): { inputs: ScanInput[]; folder: string | null } {
+  const first = inputs[0]!.path.split('/')[0]!;
+  const nested = inputs.every((i) => i.path.includes('/') && i.path.split('/')[0] === first);
+  if (!nested) return { inputs, folder: null };
+  return { inputs: inputs.map((i) => ({ ...i, path: i.path.slice(first.length + 1) })), folder: first };
+}
+
+function download(bytes: Uint8Array, name: string, type = 'application/gzip'): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
@@ -118,6 +128,7 @@ export class AppController {
     shell.addEventListener('previous-case', () => void this.#move(queue.previous));
     shell.addEventListener('skip-case', (e) => void this.#move((s) => queue.skip(s, e.detail.reason)));
     shell.addEventListener('save-case', () => void this.save());
+    shell.addEventListener('download-outputs', () => void this.downloadOutputs());
     shell.addEventListener('set-tool', (e) => this.setTool(e.detail.tool));
     shell.addEventListener('new-object', () => this.newObject());
     shell.addEventListener('select-object', (e) => this.selectObject(e.detail.labelValue));
@@ -145,9 +156,14 @@ export class AppController {
 
   // --- opening a cohort ---
 
-  /** Scan loose files: their cases can be annotated, outputs are downloaded. */
-  async openFiles(inputs: ScanInput[]): Promise<void> {
-    if (inputs.length === 0) return;
+  /**
+   * Scan loose files, or a folder opened read-only through the file input
+   * (browsers without the File System Access API): cases can be annotated,
+   * outputs are downloaded.
+   */
+  async openFiles(picked: ScanInput[]): Promise<void> {
+    if (picked.length === 0) return;
+    const { inputs, folder } = stripTopFolder(picked);
     await this.#leaveCase();
     const signal = this.#begin({ label: `Scanning ${plural(inputs.length, 'file')}…`, done: 0, total: inputs.length });
     let result: ScanResult;
@@ -158,7 +174,25 @@ export class AppController {
       return;
     }
     this.#end(signal);
-    await this.#startSession({ kind: 'files', name: 'opened files', root: null, rootId: null, outputFolder: DEFAULT_OUTPUT_FOLDER }, result, inputs.length);
+    await this.#startSession({ kind: 'files', name: folder ?? 'opened files', root: null, rootId: null, outputFolder: DEFAULT_OUTPUT_FOLDER }, result, inputs.length);
+    if (folder) this.#message('warning', `${folder} is open read-only: this browser cannot write into folders, so Save downloads the label map instead.`);
+  }
+
+  /** The open case's saved outputs, from this browser's storage to the Downloads folder (the demo). */
+  async downloadOutputs(): Promise<void> {
+    const session = this.#state.session;
+    const id = this.#state.selectedId;
+    if (!session?.root || !id) return;
+    const saved = await readCaseOutputs({ root: session.root, outputFolder: session.outputFolder }, id);
+    if (!saved.labelFile) {
+      this.#message('info', 'Nothing saved for this case yet: save it first (S).');
+      return;
+    }
+    download(saved.labelFile, saved.path.split('/').at(-1)!);
+    for (const name of [VOLUMETRY_FILE, ITK_SNAP_LABELS_FILE, SLICER_COLOR_TABLE_FILE]) {
+      const text = await readTextIfExists(session.root, `${session.outputFolder}/${name}`);
+      if (text !== null) download(new TextEncoder().encode(text), name, 'text/plain');
+    }
   }
 
   /** Ask for a folder (read and write: outputs go back into it), remember it, and open it. */
@@ -524,6 +558,7 @@ export class AppController {
       objects: s.objects.map((o) => ({ labelValue: o.labelValue, name: o.name, color: o.color })),
       activeLabel: s.activeLabel,
       dirty: s.dirty,
+      downloadable: s.session?.kind === 'demo',
     };
     shell.tools = tools;
     const shown = s.queue.cases.find((c) => c.id === s.selectedId);

@@ -118,7 +118,7 @@ export class SliceSamApp extends LitElement {
     this.folderSupported = false;
     this.counts = null;
     this.resumeName = null;
-    this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false };
+    this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
   }
 
   override connectedCallback(): void {
@@ -185,9 +185,9 @@ export class SliceSamApp extends LitElement {
     } else if (e.key === 'o') {
       e.preventDefault();
       this.renderRoot.querySelector<SliceSamToolBar>('slicesam-tool-bar')?.openFilePicker();
-    } else if (e.key === 'O' && this.folderSupported) {
+    } else if (e.key === 'O') {
       e.preventDefault();
-      fire(this, 'open-folder', {});
+      this.renderRoot.querySelector<SliceSamToolBar>('slicesam-tool-bar')?.openFolderPicker();
     } else if (e.key === 'Escape' && this.busy) {
       e.preventDefault();
       fire(this, 'cancel-task', {});

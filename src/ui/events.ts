@@ -28,6 +28,8 @@ export interface SliceSamEventDetail {
   'set-tool': { tool: 'off' | 'pen' | 'erase' };
   'new-object': Record<string, never>;
   'select-object': { labelValue: number };
+  /** Download the outputs kept in the browser (the demo cohort's labels/ folder). */
+  'download-outputs': Record<string, never>;
 }
 
 export type SliceSamEventName = keyof SliceSamEventDetail;
@@ -48,6 +50,7 @@ declare global {
     'set-tool': CustomEvent<SliceSamEventDetail['set-tool']>;
     'new-object': CustomEvent<SliceSamEventDetail['new-object']>;
     'select-object': CustomEvent<SliceSamEventDetail['select-object']>;
+    'download-outputs': CustomEvent<SliceSamEventDetail['download-outputs']>;
   }
 }
 

@@ -151,7 +151,7 @@ export class SliceSamSourcePanel extends LitElement {
   }
 
   #renderVolume(v: VolumeItem) {
-    const kind = v.kind === 'dicom' ? `DICOM · ${v.fileCount} files` : 'NIfTI';
+    const kind = v.kind === 'dicom' ? `DICOM · ${v.fileCount} ${v.fileCount === 1 ? 'file' : 'files'}` : 'NIfTI';
     const status =
       v.status === 'loading'
         ? html` · <span class="status-loading">loading…</span>`

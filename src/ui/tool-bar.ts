@@ -38,6 +38,8 @@ export class SliceSamToolBar extends LitElement {
         letter-spacing: 0.02em;
       }
       button {
+        white-space: nowrap;
+        flex-shrink: 0;
         display: inline-flex;
         align-items: center;
         gap: 6px;
@@ -50,7 +52,8 @@ export class SliceSamToolBar extends LitElement {
       button:disabled { opacity: 0.5; cursor: not-allowed; }
       input { display: none; }
       .spacer { flex: 1; }
-      .note { color: #9fb0c0; font-size: 12px; }
+      .note { color: #9fb0c0; font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
+      .group { flex-shrink: 0; }
       .group { display: inline-flex; align-items: center; gap: 6px; padding-left: 10px; border-left: 1px solid #3a4a5a; }
       button[aria-pressed='true'] { background: #1668c4; border-color: #4d8fd9; }
       button.save { background: #1f6f43; border-color: #3c9a66; }
@@ -79,12 +82,18 @@ export class SliceSamToolBar extends LitElement {
     super();
     this.folderSupported = false;
     this.resumeName = null;
-    this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false };
+    this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
   }
 
   /** Open the system file chooser (needs a user gesture). */
   openFilePicker(): void {
-    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]:not([webkitdirectory])')?.click();
+  }
+
+  /** A folder: through showDirectoryPicker where the browser has it (read and write), else read-only through the file input. */
+  openFolderPicker(): void {
+    if (this.folderSupported) fire(this, 'open-folder', {});
+    else this.renderRoot.querySelector<HTMLInputElement>('input.folder-input')?.click();
   }
 
   override render() {
@@ -93,9 +102,10 @@ export class SliceSamToolBar extends LitElement {
       <button type="button" title="Open files (O)" @click=${this.openFilePicker}>Open files… <kbd>O</kbd></button>
       <button
         type="button"
-        title=${this.folderSupported ? 'Open a folder (Shift+O)' : 'This browser cannot open folders; use Open files'}
-        ?disabled=${!this.folderSupported}
-        @click=${() => fire(this, 'open-folder', {})}
+        title=${this.folderSupported
+          ? 'Open a folder (Shift+O): outputs are saved into it'
+          : 'Open a folder (Shift+O) to read; this browser cannot write into folders, so outputs are downloaded'}
+        @click=${() => this.openFolderPicker()}
       >
         Open folder… <kbd>⇧O</kbd>
       </button>
@@ -107,6 +117,8 @@ export class SliceSamToolBar extends LitElement {
         : ''}
       <!-- No accept filter: DICOM files often have no extension. -->
       <input type="file" multiple aria-label="Open files" @change=${this.#onChange} />
+      <!-- Browsers without the File System Access API: a folder, read-only. -->
+      <input type="file" webkitdirectory multiple aria-label="Open folder (read-only)" class="folder-input" @change=${this.#onChange} />
       ${this.tools.caseOpen ? this.#renderTools() : ''}
       <span class="spacer"></span>
       <span class="note">Images stay on this computer</span>
@@ -131,6 +143,10 @@ export class SliceSamToolBar extends LitElement {
         <button type="button" title="Erase (E)" aria-pressed=${t.tool === 'erase'} @click=${() => tool('erase')}>Erase <kbd>E</kbd></button>
       </span>
       <span class="group">
+        ${t.downloadable
+          ? html`<button type="button" title="Download this case's saved outputs (they live in this browser)" @click=${() => fire(this, 'download-outputs', {})}>Download outputs</button>`
+          : ''}
+        ${t.writable ? '' : html`<span class="note" title="This browser cannot write into the opened folder">outputs are downloaded</span>`}
         <button
           type="button"
           class="save ${t.dirty ? 'dirty' : ''}"

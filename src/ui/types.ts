@@ -48,6 +48,8 @@ export interface ToolState {
   activeLabel: number;
   /** Unsaved changes in the open case. */
   dirty: boolean;
+  /** Outputs live in this browser's private storage (the demo) and can be downloaded. */
+  downloadable: boolean;
 }
 
 /** A file that was not used, and why. */

@@ -1,0 +1,86 @@
+/**
+ * The demo cohort (outputs kept in the browser, downloadable) and browsers
+ * without the File System Access API (a folder opened read-only through the
+ * file input; Save downloads the label map).
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestSnapshot } from '../src/app/test-hook.ts';
+import { generateDemoFiles } from '../src/io/demo/cohort.ts';
+
+const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+
+async function idle(page: Page): Promise<TestSnapshot> {
+  await page.waitForFunction(() => {
+    const s = window.__slicesam?.state();
+    return s !== undefined && !s.busy && s.selectedId !== null;
+  }, undefined, { timeout: 60_000 });
+  return page.evaluate(() => window.__slicesam!.state());
+}
+
+async function scribble(page: Page): Promise<void> {
+  const box = (await page.locator('canvas').boundingBox())!;
+  for (const [fx, fy] of [[0.28, 0.22], [0.28, 0.72], [0.7, 0.22]] as const) {
+    const x = box.x + box.width * fx, y = box.y + box.height * fy;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let step = 1; step <= 10; step++) await page.mouse.move(x + step * 3, y + step * 2);
+    await page.mouse.up();
+  }
+}
+
+test('the demo cohort opens without data of one\'s own; saved outputs can be downloaded', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(async () => {
+    await (await navigator.storage.getDirectory()).removeEntry('slicesam-demo', { recursive: true }).catch(() => undefined);
+  });
+  await page.getByRole('button', { name: 'Demo cohort' }).click();
+  let s = await idle(page);
+  expect(s.session).toMatchObject({ kind: 'demo', name: 'slicesam-demo', writable: true });
+  expect(s.counts).toMatchObject({ total: 5, failed: 1, remaining: 4 });
+  await page.keyboard.press('d');
+  await scribble(page);
+  await page.keyboard.press('s');
+  await expect.poll(async () => (await page.evaluate(() => window.__slicesam!.state())).counts.done).toBe(1);
+  s = await page.evaluate(() => window.__slicesam!.state());
+  const names: string[] = [];
+  page.on('download', (d) => names.push(d.suggestedFilename()));
+  await page.getByRole('button', { name: 'Download outputs' }).click();
+  await expect.poll(() => names.length).toBe(4);
+  expect(names.filter((n) => n.endsWith('.nii.gz'))).toEqual([expect.stringMatching(/^patient-01_/)]);
+  expect(names.filter((n) => !n.endsWith('.nii.gz')).sort()).toEqual(['labels.ctbl', 'labels.txt', 'volumetry.csv']);
+  await page.screenshot({ path: join(SHOTS, 'demo-saved.png') });
+});
+
+test('without the File System Access API a folder opens read-only and Save downloads the label map', async ({ page }) => {
+  await page.addInitScript(() => {
+    delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker;
+  });
+  const root = join(mkdtempSync(join(tmpdir(), 'slicesam-nofsa-')), 'my-cohort');
+  for (const f of await generateDemoFiles()) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.bytes);
+  }
+  await page.goto('/');
+  expect(await page.evaluate(() => 'showDirectoryPicker' in window)).toBe(false);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: /Open folder/ }).click();
+  await (await chooser).setFiles(root);
+  let s = await idle(page);
+  expect(s.session).toMatchObject({ kind: 'files', name: 'my-cohort', writable: false });
+  expect(s.counts).toMatchObject({ total: 5, failed: 1 });
+  expect(s.cases[0]!.sourcePaths[0]).toMatch(/^patient-01\//);
+  await expect(page.getByText('outputs are downloaded')).toBeVisible();
+  expect(s.messages.join('\n')).toMatch(/my-cohort is open read-only/);
+  await page.keyboard.press('d');
+  await scribble(page);
+  const download = page.waitForEvent('download');
+  await page.keyboard.press('s');
+  expect((await download).suggestedFilename()).toMatch(/^patient-01_.*\.nii\.gz$/);
+  s = await page.evaluate(() => window.__slicesam!.state());
+  expect(s.errors.filter((e) => !/broken\.dcm/.test(e))).toEqual([]);
+  await page.screenshot({ path: join(SHOTS, 'no-fsa.png') });
+});
