@@ -242,3 +242,20 @@ test('unsaved work survives closing the tab: reopening restores it with a notice
   expect(s.cases.find((c) => c.id === savedCase)?.status).toBe('done');
   await page.screenshot({ path: join(SHOTS, 'cohort-restored.png') });
 });
+
+test('Skip with a reason: the case is marked, the reason shown, the queue moves on and remembers it', async () => {
+  const before = await state(page);
+  const skipped = before.selectedId!;
+  await page.getByRole('textbox', { name: 'Skip reason' }).fill('motion artefact, repeat scan');
+  await page.getByRole('button', { name: 'Skip', exact: true }).click();
+  const s = await idle(page);
+  expect(s.selectedId).not.toBe(skipped);
+  expect(s.cases.find((c) => c.id === skipped)).toMatchObject({ status: 'skipped', reason: 'motion artefact, repeat scan' });
+  expect(s.counts.skipped).toBe(before.counts.skipped + 1);
+  await expect(page.locator('slicesam-source-panel .case-reason.skipped')).toHaveText('motion artefact, repeat scan');
+  await page.screenshot({ path: join(SHOTS, 'cohort-skipped.png') });
+  await page.reload();
+  await page.getByRole('button', { name: `Resume ${ROOT}` }).click();
+  const after = await idle(page);
+  expect(after.cases.find((c) => c.id === skipped)).toMatchObject({ status: 'skipped', reason: 'motion artefact, repeat scan' });
+});

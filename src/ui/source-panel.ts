@@ -69,12 +69,12 @@ export class SliceSamSourcePanel extends LitElement {
       .empty { padding: 0 12px 10px; color: var(--ss-muted); }
       .skipped li {
         padding: 5px 8px;
-        border-left: 3px solid var(--ss-error);
-        background: var(--ss-error-soft);
+        border-left: 3px solid #b8c2cc;
+        background: #eef1f4;
         border-radius: 0 var(--ss-radius) var(--ss-radius) 0;
       }
       .path { display: block; font-weight: 600; overflow-wrap: anywhere; }
-      .reason { display: block; color: var(--ss-error); font-size: 12px; }
+      .reason { display: block; color: var(--ss-muted); font-size: 12px; }
       .counts { padding: 0 12px 6px; color: var(--ss-muted); font-size: 12px; }
       .counts b { color: var(--ss-text); }
       .nav { display: flex; gap: 6px; padding: 0 12px 8px; }
@@ -95,6 +95,16 @@ export class SliceSamSourcePanel extends LitElement {
       .badge.skipped { background: #ececec; color: #555; }
       .badge.failed { background: var(--ss-error-soft); color: var(--ss-error); }
       .case-reason { display: block; font-size: 12px; color: var(--ss-error); overflow-wrap: anywhere; }
+      .case-reason.skipped { color: var(--ss-muted); font-style: italic; }
+      .skip-reason { padding: 0 12px 8px; }
+      .skip-reason input {
+        width: 100%;
+        font: inherit;
+        font-size: 12px;
+        padding: 3px 6px;
+        border: 1px solid var(--ss-panel-border);
+        border-radius: var(--ss-radius);
+      }
     `,
   ];
 
@@ -145,9 +155,17 @@ export class SliceSamSourcePanel extends LitElement {
       </div>
       <div class="nav">
         <button type="button" title="Previous case (B)" @click=${() => fire(this, 'previous-case', {})}>‹ Prev <kbd>B</kbd></button>
-        <button type="button" title="Skip this case" ?disabled=${!open} @click=${() => fire(this, 'skip-case', {})}>Skip</button>
+        <button type="button" title="Skip this case (with the reason typed below, if any)" ?disabled=${!open} @click=${this.#skip}>Skip</button>
         <button type="button" title="Next case (N)" @click=${() => fire(this, 'next-case', {})}>Next <kbd>N</kbd> ›</button>
-      </div>`;
+      </div>
+      <div class="skip-reason"><input type="text" aria-label="Skip reason" placeholder="Skip reason (optional)" ?disabled=${!open} /></div>`;
+  }
+
+  #skip(): void {
+    const input = this.renderRoot.querySelector<HTMLInputElement>('.skip-reason input');
+    const reason = input?.value.trim() ?? '';
+    if (input) input.value = '';
+    fire(this, 'skip-case', reason ? { reason } : {});
   }
 
   #renderVolume(v: VolumeItem) {
@@ -171,7 +189,7 @@ export class SliceSamSourcePanel extends LitElement {
           ><span class="badge ${v.caseStatus}" data-status=${v.caseStatus}>${STATUS_TEXT[v.caseStatus]}</span>
           ${kind}${v.dims ? ` · ${formatDims(v.dims)}` : ''}${status}</span
         >
-        ${v.reason ? html`<span class="case-reason">${v.reason}</span>` : nothing}
+        ${v.reason ? html`<span class="case-reason ${v.caseStatus}">${v.reason}</span>` : nothing}
       </button>
     </li>`;
   }
