@@ -10,8 +10,8 @@ import { classifyScan, caseFileStem, caseIdFor, DEFAULT_OUTPUT_FOLDER } from '..
 import { restoreObjects } from '../cohort/label-tables.ts';
 import * as persistence from '../cohort/persistence.ts';
 import * as queue from '../cohort/queue.ts';
-import { openDemoCohort } from '../io/demo/index.ts';
-import { canPickDirectories, ensurePermission, pickDirectory, readTextIfExists } from '../io/fs/index.ts';
+import { DEMO_FOLDER, openDemoCohort } from '../io/demo/index.ts';
+import { canPickDirectories, ensurePermission, opfsRoot, pickDirectory, readTextIfExists } from '../io/fs/index.ts';
 import { ITK_SNAP_LABELS_FILE, SLICER_COLOR_TABLE_FILE } from '../cohort/label-tables.ts';
 import { VOLUMETRY_FILE } from '../cohort/volumetry.ts';
 import { encodeNifti } from '../io/nifti/write.ts';
@@ -80,6 +80,16 @@ function distinctValues(labels: ArrayLike<number>): number[] {
   const seen = new Set<number>();
   for (let i = 0; i < labels.length; i++) if (labels[i]) seen.add(labels[i]!);
   return [...seen].sort((a, b) => a - b);
+}
+
+/** Whether a remembered folder is the demo's folder in this browser's private storage. */
+async function isDemoFolder(handle: FileSystemDirectoryHandle): Promise<boolean> {
+  try {
+    const demo = await (await opfsRoot()).getDirectoryHandle(DEMO_FOLDER);
+    return await handle.isSameEntry(demo);
+  } catch {
+    return false;
+  }
 }
 
 /** Folder input paths all start with the folder's name: strip it, so paths are relative to the folder as with a picked root. */
@@ -229,7 +239,7 @@ export class AppController {
       this.#message('error', `${record.name}: permission to read and write the folder was not given`, record.name, 'permission not given');
       return;
     }
-    await this.#openRoot(record.handle, record.name === 'slicesam-demo' ? 'demo' : 'folder');
+    await this.#openRoot(record.handle, (await isDemoFolder(record.handle)) ? 'demo' : 'folder');
   }
 
   async #openRoot(root: FileSystemDirectoryHandle, kind: 'folder' | 'demo'): Promise<void> {
