@@ -101,7 +101,7 @@ test('shell opens, cross-origin isolated, viewer ready', async ({ page }) => {
 
 test('a NIfTI file opens in the viewer', async ({ page }) => {
   const dims = niftiDims(NIFTI);
-  await page.locator('input[type=file]').setInputFiles(NIFTI);
+  await page.getByLabel('Open files', { exact: true }).setInputFiles(NIFTI);
   const s = await expectShown(page, dims);
   expect(s.cases).toHaveLength(1);
   expect(s.cases[0]).toMatchObject({ kind: 'nifti', status: 'in-progress', sourcePaths: ['RAS.nii.gz'] });
@@ -117,7 +117,7 @@ test('a NIfTI file opens in the viewer', async ({ page }) => {
 test('a DICOM series (120 files) opens as one 512×512×120 volume', async ({ page }) => {
   const files = readdirSync(DICOM_DIR).sort().map((f) => join(DICOM_DIR, f));
   expect(files).toHaveLength(120);
-  await page.locator('input[type=file]').setInputFiles(files);
+  await page.getByLabel('Open files', { exact: true }).setInputFiles(files);
   // While it works: a progress bar with a Cancel button.
   const cancel = page.getByRole('button', { name: 'Cancel' });
   if (await cancel.isVisible()) await page.screenshot({ path: join(SHOTS, 'dicom-progress.png') });
@@ -137,7 +137,7 @@ test('bad files are reported by name while a good file still loads', async ({ pa
   writeFileSync(empty, new Uint8Array(0));
   writeFileSync(noise, randomBytes(4096));
   const dims = niftiDims(NIFTI);
-  await page.locator('input[type=file]').setInputFiles([empty, noise, NIFTI]);
+  await page.getByLabel('Open files', { exact: true }).setInputFiles([empty, noise, NIFTI]);
   const s = await expectShown(page, dims);
   // A file named like an image that cannot be read is a failed case, with its reason;
   // a file that is no image at all is listed as left out, with its reason.
@@ -168,14 +168,14 @@ test('the o key opens the file chooser', async ({ page }) => {
 
 test('Cancel stops a scan, and the next open still works', async ({ page }) => {
   const files = readdirSync(DICOM_DIR).sort().map((f) => join(DICOM_DIR, f));
-  await page.locator('input[type=file]').setInputFiles(files);
+  await page.getByLabel('Open files', { exact: true }).setInputFiles(files);
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect.poll(async () => (await snapshot(page)).busy).toBe(false);
   let s = await snapshot(page);
   expect(s.viewer?.volumeCount).toBe(0);
   expect(s.errors).toEqual([]);
   await expect(page.getByRole('status')).toContainText('cancelled');
-  await page.locator('input[type=file]').setInputFiles(NIFTI);
+  await page.getByLabel('Open files', { exact: true }).setInputFiles(NIFTI);
   s = await expectShown(page, niftiDims(NIFTI));
   expect(s.cases).toHaveLength(1);
 });
