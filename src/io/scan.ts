@@ -54,6 +54,9 @@ export interface ScanOptions {
   signal?: AbortSignal;
 }
 
+/** Files sniffed at once. */
+const SNIFF_LANES = 8;
+
 type Sniffed = { kind: 'nifti'; source: VolumeSource } | { kind: 'other' } | { kind: 'failed'; skipped: SkippedFile };
 
 async function sniff(file: SourceFile): Promise<Sniffed> {
@@ -117,13 +120,24 @@ export async function scanFiles(files: readonly SourceFile[], options: ScanOptio
   const total = files.length;
   let done = 0;
   const report = () => options.onProgress?.({ phase: 'scan', done, total });
-  for (const file of files) {
-    options.signal?.throwIfAborted();
-    const s = await sniff(file);
-    if (s.kind === 'nifti') { volumes.push(s.source); done++; report(); }
-    else if (s.kind === 'failed') { skipped.push(s.skipped); done++; report(); }
-    else rest.push(file);
-  }
+  // Several files at once: each sniff waits on small reads, and a cohort has thousands.
+  const sniffed = new Array<Sniffed>(files.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      const at = next++;
+      options.signal?.throwIfAborted();
+      const s = await sniff(files[at]!);
+      sniffed[at] = s;
+      if (s.kind !== 'other') { done++; report(); }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SNIFF_LANES, files.length) }, lane));
+  sniffed.forEach((s, at) => {
+    if (s.kind === 'nifti') volumes.push(s.source);
+    else if (s.kind === 'failed') skipped.push(s.skipped);
+    else rest.push(files[at]!);
+  });
   const niftiDone = done;
   const dicom = await scanDicomFiles(rest, {
     onProgress: (d) => { done = niftiDone + d; options.signal?.throwIfAborted(); report(); },

@@ -189,8 +189,11 @@ export class ViewerController {
       lut.set([color[0], color[1], color[2], 255], value * 4);
     }
     nv.drawLut = { ...nv.drawLut, lut, min: 0, max: 255 };
-    nv.setDrawOpacity(opacity);
-    nv.updateGLVolume();
+    // Only the drawing texture needs the new colours; updateGLVolume would rebuild the
+    // background volume and its gradients too (hundreds of ms on a software GL).
+    nv.drawOpacity = opacity;
+    if (nv.drawBitmap) nv.refreshDrawing(true);
+    else nv.drawScene();
   }
 
   setDrawMode(mode: DrawMode): void {

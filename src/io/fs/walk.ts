@@ -23,6 +23,8 @@ export interface WalkOptions {
 
 /** getFile() calls in flight at once (each is an IPC round trip in Chromium). */
 const PARALLEL_STATS = 16;
+/** Folders listed at once at each level. */
+const PARALLEL_FOLDERS = 8;
 
 export async function walkDirectory(root: FileSystemDirectoryHandle, options: WalkOptions = {}): Promise<SourceFile[]> {
   const skip = new Set((options.skipFolders ?? []).map((n) => n.toLowerCase()));
@@ -48,7 +50,8 @@ export async function walkDirectory(root: FileSystemDirectoryHandle, options: Wa
       out.push(source);
       options.onProgress?.(out.length);
     });
-    for (const sub of dirs) await walk(sub, `${prefix}${sub.name}/`, false);
+    // Sibling folders are listed concurrently: a cohort is often one file per patient folder.
+    await forEachLimited(dirs, PARALLEL_FOLDERS, (sub) => walk(sub, `${prefix}${sub.name}/`, false));
   };
 
   await walk(root, '', true);

@@ -77,7 +77,8 @@ function reporter(phase: IoProgress['phase'], onProgress: IoProgressCallback | u
   return (done: number, total: number): void => {
     if (!onProgress) return;
     const now = performance.now();
-    if (done < total && now - last < 50) return;
+    // Throttled unless it is the last step; an open-ended count (total 0) is always throttled.
+    if ((total === 0 || done < total) && now - last < 50) return;
     last = now;
     // Fire and forget: the main thread may be busy, the worker must not wait for it.
     try {
@@ -179,6 +180,7 @@ const api: IoWorkerApi = {
           signal: ticket.abort.signal,
           onProgress: (n) => walked(n, 0),
         });
+        walked(found.length, found.length); // the final count, past the throttle
         return scanInto(new Map(found.map((f) => [f.path, f])), ticket, onProgress);
       });
     } finally {
