@@ -75,10 +75,10 @@ async function readOpfs(page: Page, path: string): Promise<Buffer | null> {
 }
 
 /** Short pen strokes over the three views: at least one crosses the image. */
-async function scribble(page: Page): Promise<void> {
+async function scribble(page: Page, shift = 0): Promise<void> {
   const box = (await page.locator('canvas').boundingBox())!;
   for (const [fx, fy] of [[0.28, 0.22], [0.28, 0.72], [0.7, 0.22]] as const) {
-    const x = box.x + box.width * fx, y = box.y + box.height * fy;
+    const x = box.x + box.width * (fx + shift), y = box.y + box.height * fy;
     await page.mouse.move(x, y);
     await page.mouse.down();
     for (let step = 1; step <= 12; step++) await page.mouse.move(x + step * 3, y + step * 2);
@@ -90,6 +90,8 @@ let context: BrowserContext;
 let page: Page;
 let savedCase = '';
 let savedCount = 0;
+let savedCount2 = 0;
+let savedObjects: TestSnapshot['objects'] = [];
 
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -155,10 +157,21 @@ test('draw on the first case, save: label file, CSV and tables are written and r
   await page.keyboard.press('d');
   await expect.poll(async () => (await state(page)).tool).toBe('pen');
   await scribble(page);
-  const counts = await page.evaluate(() => window.__slicesam!.labelCounts());
+  let counts = await page.evaluate(() => window.__slicesam!.labelCounts());
   expect(Object.keys(counts ?? {})).toEqual(['1']);
+  // A second object, in its own colour, drawn elsewhere.
+  await page.getByRole('button', { name: '+ Object' }).click();
+  await expect.poll(async () => (await state(page)).activeLabel).toBe(2);
+  await scribble(page, 0.08);
+  counts = await page.evaluate(() => window.__slicesam!.labelCounts());
+  expect(Object.keys(counts ?? {})).toEqual(['1', '2']);
   savedCount = counts![1]!;
+  savedCount2 = counts![2]!;
   expect(savedCount).toBeGreaterThan(5);
+  expect(savedCount2).toBeGreaterThan(5);
+  savedObjects = (await state(page)).objects;
+  expect(savedObjects.map((o) => o.name)).toEqual(['Object 1', 'Object 2']);
+  expect(savedObjects[0]!.color).not.toEqual(savedObjects[1]!.color);
   await page.screenshot({ path: join(SHOTS, 'cohort-drawn.png') });
 
   await page.keyboard.press('s');
@@ -177,13 +190,15 @@ test('draw on the first case, save: label file, CSV and tables are written and r
   expect(nib!.dtype).toBe('uint8');
   expect(nib!.sform_code).toBe(1);
   expect(nib!.values!.filter((v) => v === 1)).toHaveLength(savedCount);
-  expect(nib!.values!.filter((v) => v !== 0 && v !== 1)).toHaveLength(0);
+  expect(nib!.values!.filter((v) => v === 2)).toHaveLength(savedCount2);
+  expect(nib!.values!.filter((v) => v !== 0 && v !== 1 && v !== 2)).toHaveLength(0);
 
   // The CSV: the old row byte-identical, one new row for this case with the drawn volume.
   const csv = (await readOpfs(page, 'labels/volumetry.csv'))!.toString('utf8');
   expect(csv.startsWith(OLD_CSV)).toBe(true);
   const added = csv.slice(OLD_CSV.length).trim().split('\n');
-  expect(added).toHaveLength(1);
+  expect(added).toHaveLength(2);
+  expect(added[1]!.split(',').slice(3, 6)).toEqual(['2', 'Object 2', String(savedCount2)]);
   const fields = added[0]!.split(',');
   const [sx, sy, sz] = s.volume!.spacing;
   expect(fields[0]).toBe(savedCase);
@@ -211,7 +226,9 @@ test('reload, resume: the same case, the same statuses, and the saved label map 
   expect(s.selectedId).toBe(savedCase);
   expect(s.cases.map((c) => [c.id, c.status])).toEqual(before.cases.map((c) => [c.id, c.status]));
   // Reopening a saved case starts from its label file.
-  expect(await page.evaluate(() => window.__slicesam!.labelCounts())).toEqual({ 1: savedCount });
+  expect(await page.evaluate(() => window.__slicesam!.labelCounts())).toEqual({ 1: savedCount, 2: savedCount2 });
+  // … with its objects' names and colours, from labels.txt and the CSV.
+  expect(s.objects).toEqual(savedObjects);
   expect(s.messages.join('\n')).toMatch(/continuing from labels\//);
 });
 
