@@ -8,7 +8,7 @@
  * 100 ms.
  *
  *  - starts `vite preview` on port 4174 itself (stopped at the end) and
- *    launches /usr/bin/chromium with the flags of playwright.config.ts
+ *    launches the system Chromium with the flags the tests use (tools/chromium.ts)
  *    (SwiftShader WebGL2; Playwright never downloads a browser);
  *  - writes the cohort into OPFS `bench-1000/` (not timed): 800 NIfTI
  *    `patient-NNNN/t1.nii.gz` (32×32×16 int16) and 200 DICOM series
@@ -58,6 +58,7 @@ import {
 } from './cohort/analyse.ts';
 import { browserInfo, deleteDatabases, installMonitor, ioProbe, removeOpfsFolder, takeRecord, writeBatch, type BenchRecord, type IoProbe } from './cohort/page.ts';
 import { makeCohort } from './cohort/synth.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -80,20 +81,6 @@ const TASK_LIMIT_MS = 100;
 /** The name of the function the profiled run calls to line the CPU profile up with performance.now(). */
 const MARKER = '__slicesamBenchMarker';
 
-/** Same flags as playwright.config.ts. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--use-gl=angle',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-];
 
 const log = (s = ''): void => { process.stdout.write(`${s}\n`); };
 const note = (s: string): void => { process.stderr.write(`[bench:cohort] ${s}\n`); };
@@ -361,7 +348,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => { void stopPreview(server).then(() => process.exit(130)); });
   try {
     server = await startPreview();
-    browser = await chromium.launch({ executablePath: process.env.SLICESAM_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     await context.addInitScript({ content: initScript(FOLDER) });
 
