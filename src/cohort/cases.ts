@@ -27,6 +27,7 @@
  */
 import type { CaseEntry } from '../shared/cohort.ts';
 import type { ScanReport, SkippedFile, VolumeSource } from '../io/scan.ts';
+import { comparePaths } from '../shared/paths.ts';
 
 export interface CaseOptions {
   /** Name of the output folder at the root (default 'labels'). */
@@ -48,24 +49,7 @@ export interface CohortCases {
   ignored: IgnoredPath[];
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
-/**
- * Natural order of '/'-separated paths: segment by segment, numbers by
- * value ('case2' before 'case10'), case-insensitive first; ties broken by
- * plain code-unit order so the order is total and the same everywhere.
- */
-export function comparePaths(a: string, b: string): number {
-  const sa = a.split('/');
-  const sb = b.split('/');
-  const n = Math.min(sa.length, sb.length);
-  for (let i = 0; i < n; i++) {
-    const c = collator.compare(sa[i]!, sb[i]!);
-    if (c !== 0) return c;
-  }
-  if (sa.length !== sb.length) return sa.length - sb.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { comparePaths };
 
 const NIFTI_EXT = /\.nii(\.gz)?$/i;
 

@@ -5,6 +5,7 @@
  * never by extension. One bad file never stops the scan.
  */
 import { isVolumeError, VolumeError, type VolumeErrorCode } from '../shared/errors.ts';
+import { comparePaths } from '../shared/paths.ts';
 import type { SourceFile } from '../shared/source-file.ts';
 import type { Vec3, Volume } from '../shared/volume.ts';
 import { readDicomSeries, scanDicomFiles, describeTransferSyntax, type DicomSeries } from './dicom/index.ts';
@@ -161,7 +162,7 @@ export async function scanFiles(files: readonly SourceFile[], options: ScanOptio
   for (const p of dicom.notDicom) skipped.push({ path: p, code: 'not-recognised', reason: 'neither DICOM nor NIfTI (recognised by content, not by name)' });
   for (const e of dicom.failed) skipped.push({ path: e.file, code: e.code, reason: e.reason });
   const byPath = (a: { path: string } | VolumeSource, b: { path: string } | VolumeSource) =>
-    ('name' in a ? a.name : a.path).localeCompare('name' in b ? b.name : b.path, 'en', { numeric: true });
+    comparePaths('name' in a ? a.name : a.path, 'name' in b ? b.name : b.path);
   volumes.sort(byPath);
   skipped.sort(byPath);
   return { volumes, skipped };

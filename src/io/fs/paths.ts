@@ -4,12 +4,7 @@
  * early gives a clear message instead of the browser's TypeError).
  */
 
-const collator = new Intl.Collator('en', { numeric: true });
-
-/** Natural order of paths ('case-2' before 'case-10'), the same order as the Node walker and the scan. */
-export function comparePaths(a: string, b: string): number {
-  return collator.compare(a, b);
-}
+export { comparePaths } from '../../shared/paths.ts';
 
 export function splitPath(relativePath: string): string[] {
   const parts = relativePath.split('/');

@@ -4,6 +4,7 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { comparePaths } from '../../shared/paths.ts';
 import type { SourceFile } from '../../shared/source-file.ts';
 
 /** A file on disk, named by `path` relative to `root` in messages. */
@@ -49,6 +50,6 @@ export async function diskFiles(path: string): Promise<SourceFile[]> {
     }
   }
   await walk(path);
-  out.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
+  out.sort((a, b) => comparePaths(a.path, b.path));
   return out;
 }
