@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestSnapshot } from '../src/app/test-hook.ts';
+import { caseFileStem } from '../src/cohort/cases.ts';
 import { generateDemoFiles } from '../src/io/demo/cohort.ts';
 
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), 'screenshots');
@@ -83,4 +84,35 @@ test('without the File System Access API a folder opens read-only and Save downl
   s = await page.evaluate(() => window.__slicesam!.state());
   expect(s.errors.filter((e) => !/broken\.dcm/.test(e))).toEqual([]);
   await page.screenshot({ path: join(SHOTS, 'no-fsa.png') });
+});
+
+test('a damaged label file in labels/ is named in an error; the case still opens, without it', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(async () => {
+    for (const db of ['slicesam-cohort', 'slicesam-autosave']) {
+      await new Promise((done) => { const r = indexedDB.deleteDatabase(db); r.onsuccess = r.onerror = r.onblocked = () => done(null); });
+    }
+    await (await navigator.storage.getDirectory()).removeEntry('slicesam-demo', { recursive: true }).catch(() => undefined);
+  });
+  await page.getByRole('button', { name: 'Demo cohort' }).click();
+  let s = await idle(page);
+  const first = s.selectedId!;
+  const stem = caseFileStem(first);
+  // Another grid's label map would be as wrong as garbage: write garbage where this case's label file goes.
+  await page.evaluate(async (name) => {
+    const demo = await (await navigator.storage.getDirectory()).getDirectoryHandle('slicesam-demo');
+    const labels = await demo.getDirectoryHandle('labels', { create: true });
+    const w = await (await labels.getFileHandle(name, { create: true })).createWritable();
+    await w.write(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5]));
+    await w.close();
+  }, `${stem}.nii.gz`);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await idle(page);
+  await page.getByRole('button', { name: 'Prev' }).click();
+  s = await idle(page);
+  expect(s.selectedId).toBe(first);
+  expect(s.cases.find((c) => c.id === first)?.status).toBe('in-progress');
+  expect(s.errors.join('\n')).toContain(`labels/${stem}.nii.gz`);
+  expect(await page.evaluate(() => window.__slicesam!.labelCounts())).toEqual({});
+  await expect(page.getByRole('alert')).toContainText(`${stem}.nii.gz`);
 });

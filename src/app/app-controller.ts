@@ -356,9 +356,16 @@ export class AppController {
       const out: CaseOutputs = { root: session.root, outputFolder: session.outputFolder };
       const saved = await readCaseOutputs(out, entry.id);
       if (saved.labelFile) {
-        const labels = await this.#io.decodeLabel(source.id, saved.labelFile, saved.path);
-        const objects = restoreObjects(distinctValues(labels), saved.table, saved.rows);
-        return { labels, objects: objects.length ? objects : [nextObject([])], dirty: false, notice: `${entry.name}: continuing from ${saved.path}.` };
+        try {
+          const labels = await this.#io.decodeLabel(source.id, saved.labelFile, saved.path);
+          const objects = restoreObjects(distinctValues(labels), saved.table, saved.rows);
+          return { labels, objects: objects.length ? objects : [nextObject([])], dirty: false, notice: `${entry.name}: continuing from ${saved.path}.` };
+        } catch (e) {
+          if (isAbort(e)) throw e;
+          // A damaged or foreign label file must not make the case unusable; it stays on disk until an explicit save.
+          const reason = e instanceof IoError ? e.reason : String(e);
+          this.#message('error', `${saved.path}: ${reason}. The case opens without it; saving will replace it.`, saved.path, reason);
+        }
       }
     }
     return { labels: null, objects: [nextObject([])], dirty: false };
