@@ -68,37 +68,55 @@ export function scaleInto(out: VoxelArray, src: VoxelArray, start: number, end: 
 }
 
 function scaleInt16InPlace(src: Int16Array, out: Int16Array, slope: number, intercept: number): Range {
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]! * slope + intercept;
-    out[i] = v;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  // Small-integer bounds keep min/max in V8's fast integer representation.
+  let min = 1 << 30, max = -(1 << 30);
+  if (slope === 1) {
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]! + intercept;
+      out[i] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  } else {
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]! * slope + intercept;
+      out[i] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   return { min, max };
 }
 
 function scaleUint16InPlace(src: Uint16Array, out: Int16Array, slope: number, intercept: number): Range {
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]! * slope + intercept;
-    out[i] = v;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  let min = 1 << 30, max = -(1 << 30);
+  if (slope === 1) {
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]! + intercept;
+      out[i] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  } else {
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]! * slope + intercept;
+      out[i] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   return { min, max };
 }
 
 /**
- * One pass over a 16-bit slice: scale it in place and return the true range of
- * the scaled values. The results are stored as 16-bit patterns, which read
- * back exactly as int16 or as uint16 — whichever the range fits; the caller
- * must check that one of them does.
+ * One pass over a 16-bit slice: scale it into `out` (which may be the same
+ * memory) and return the true range of the scaled values. The results are
+ * stored as 16-bit patterns, which read back exactly as int16 or as uint16 —
+ * whichever the range fits; the caller must check that one of them does.
  */
-export function scale16InPlace(slice: Int16Array | Uint16Array, slope: number, intercept: number): Range {
-  if (slice.length === 0) return { min: 0, max: 0 };
-  const out = new Int16Array(slice.buffer, slice.byteOffset, slice.length);
-  return slice instanceof Int16Array
-    ? scaleInt16InPlace(slice, out, slope, intercept)
-    : scaleUint16InPlace(slice, out, slope, intercept);
+export function scale16(src: Int16Array | Uint16Array, out: Int16Array, slope: number, intercept: number): Range {
+  if (src.length === 0) return { min: 0, max: 0 };
+  return src instanceof Int16Array
+    ? scaleInt16InPlace(src, out, slope, intercept)
+    : scaleUint16InPlace(src, out, slope, intercept);
 }

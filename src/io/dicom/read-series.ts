@@ -9,7 +9,7 @@ import { VolumeError } from '../../shared/errors.ts';
 import type { SourceFile } from '../../shared/source-file.ts';
 import { BYTES_PER_VOXEL, newVoxelArray, type Vec3, type Volume, type VoxelArray, type VoxelType } from '../../shared/volume.ts';
 import { fittingType } from '../rescale.ts';
-import { scale16InPlace } from './kernels.ts';
+import { scale16 } from './kernels.ts';
 import { affineSpacing, lpsToRas } from '../geometry.ts';
 import { sniffDicom } from './detect.ts';
 import { MAX_PIXEL_BYTES, UNDEFINED_LENGTH } from './limits.ts';
@@ -231,11 +231,18 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
         const base = k * sliceLength;
         for (let i = 0; i < sliceLength; i++) floats[base + i] = stored[i]! * slope + intercept;
       } else {
+        const at = array.byteOffset + src;
+        const out = fused ? new Int16Array(stored.buffer, stored.byteOffset + k * sliceLength * 2, sliceLength) : null;
+        if (out && at % 2 === 0 && !layoutInfo.bigEndian && layoutInfo.bitsStored === 16) {
+          // Aligned little-endian 16-bit pixels need no copy first: scale straight from the file's bytes.
+          const from = storedType === 'int16' ? new Int16Array(array.buffer, at, sliceLength) : new Uint16Array(array.buffer, at, sliceLength);
+          scales[k] = { slope: 1, intercept: 0, ...scale16(from, out, slice.slope, slice.intercept) };
+          continue;
+        }
         const { min, max } = copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo, measure && !fused);
-        if (fused) {
+        if (out) {
           const view = stored.subarray(k * sliceLength, (k + 1) * sliceLength) as Int16Array | Uint16Array;
-          const range = scale16InPlace(view, slice.slope, slice.intercept);
-          scales[k] = { slope: 1, intercept: 0, ...range };
+          scales[k] = { slope: 1, intercept: 0, ...scale16(view, out, slice.slope, slice.intercept) };
         } else {
           scales[k] = { slope: slice.slope, intercept: slice.intercept, min, max };
         }
