@@ -14,11 +14,12 @@ import { generateDemoFiles } from '../src/io/demo/cohort.ts';
 
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
-async function idle(page: Page): Promise<TestSnapshot> {
-  await page.waitForFunction(() => {
+async function idle(page: Page, leaving?: string): Promise<TestSnapshot> {
+  // With `leaving`, wait until another case is open: right after a click the app may not be busy yet.
+  await page.waitForFunction((from) => {
     const s = window.__slicesam?.state();
-    return s !== undefined && !s.busy && s.selectedId !== null;
-  }, undefined, { timeout: 60_000 });
+    return s !== undefined && !s.busy && s.selectedId !== null && s.selectedId !== from;
+  }, leaving ?? null, { timeout: 60_000 });
   return page.evaluate(() => window.__slicesam!.state());
 }
 
@@ -107,9 +108,9 @@ test('a damaged label file in labels/ is named in an error; the case still opens
     await w.close();
   }, `${stem}.nii.gz`);
   await page.getByRole('button', { name: 'Next' }).click();
-  await idle(page);
+  const second = (await idle(page, first)).selectedId!;
   await page.getByRole('button', { name: 'Prev' }).click();
-  s = await idle(page);
+  s = await idle(page, second);
   expect(s.selectedId).toBe(first);
   expect(s.cases.find((c) => c.id === first)?.status).toBe('in-progress');
   expect(s.errors.join('\n')).toContain(`labels/${stem}.nii.gz`);

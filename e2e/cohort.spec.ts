@@ -29,12 +29,13 @@ async function state(page: Page): Promise<TestSnapshot> {
   return page.evaluate(() => window.__slicesam!.state());
 }
 
-async function idle(page: Page): Promise<TestSnapshot> {
-  await page.waitForFunction(() => {
+async function idle(page: Page, leaving?: string): Promise<TestSnapshot> {
+  // With `leaving`, wait until another case is open: right after a click the app may not be busy yet.
+  await page.waitForFunction((from) => {
     const s = window.__slicesam?.state();
-    return s !== undefined && !s.busy && s.selectedId !== null;
-  }, undefined, { timeout: 60_000 });
-  return state(page);
+    return s !== undefined && !s.busy && s.selectedId !== null && s.selectedId !== from;
+  }, leaving ?? null, { timeout: 60_000 });
+  return page.evaluate(() => window.__slicesam!.state());
 }
 
 /** Files of the cohort: the demo phantoms nested one level deeper, an old labels/ folder, a README. */
@@ -234,7 +235,7 @@ test('reload, resume: the same case, the same statuses, and the saved label map 
 
 test('unsaved work survives closing the tab: reopening restores it with a notice', async () => {
   await page.keyboard.press('n');
-  let s = await idle(page);
+  let s = await idle(page, savedCase);
   const second = s.selectedId!;
   expect(second).not.toBe(savedCase);
   expect(s.cases.find((c) => c.id === second)?.status).toBe('in-progress');
@@ -265,7 +266,7 @@ test('Skip with a reason: the case is marked, the reason shown, the queue moves 
   const skipped = before.selectedId!;
   await page.getByRole('textbox', { name: 'Skip reason' }).fill('motion artefact, repeat scan');
   await page.getByRole('button', { name: 'Skip', exact: true }).click();
-  const s = await idle(page);
+  const s = await idle(page, skipped);
   expect(s.selectedId).not.toBe(skipped);
   expect(s.cases.find((c) => c.id === skipped)).toMatchObject({ status: 'skipped', reason: 'motion artefact, repeat scan' });
   expect(s.counts.skipped).toBe(before.counts.skipped + 1);
