@@ -8,7 +8,7 @@ import { isVolumeError, VolumeError, type VolumeErrorCode } from '../shared/erro
 import { comparePaths } from '../shared/paths.ts';
 import type { SourceFile } from '../shared/source-file.ts';
 import type { Vec3, Volume } from '../shared/volume.ts';
-import { readDicomSeries, scanDicomFiles, describeTransferSyntax, type DicomSeries } from './dicom/index.ts';
+import { describeTransferSyntax, groupIntoSeries, readDicomHeader, readDicomSeries, type DicomHeader, type DicomNonImage, type DicomSeries } from './dicom/index.ts';
 import { gunzip, isGzip } from './gzip.ts';
 import { looksLikeNifti, NIFTI_HEADER_PREFIX, parseNiftiHeader } from './nifti/header.ts';
 import { readNifti } from './nifti/read.ts';
@@ -58,15 +58,29 @@ export interface ScanOptions {
 /** Files sniffed at once. */
 const SNIFF_LANES = 8;
 
-type Sniffed = { kind: 'nifti'; source: VolumeSource } | { kind: 'other' } | { kind: 'failed'; skipped: SkippedFile };
+/** How much of each file the scan reads first: enough for a NIfTI header, a compressed one, and most DICOM headers. */
+const HEAD_BYTES = 64 * 1024;
+
+/** `other` carries the file with its first bytes kept, so the DICOM header reader does not read them again. */
+type Sniffed = { kind: 'nifti'; source: VolumeSource } | { kind: 'other'; file: SourceFile } | { kind: 'failed'; skipped: SkippedFile };
+
+/** The same file, serving reads inside `head` from memory. */
+function withHead(file: SourceFile, head: Uint8Array): SourceFile {
+  return {
+    path: file.path,
+    size: file.size,
+    read: (start = 0, end = file.size) =>
+      start >= 0 && Math.min(end, file.size) <= head.byteLength ? Promise.resolve(head.subarray(start, Math.min(end, file.size))) : file.read(start, end),
+  };
+}
 
 async function sniff(file: SourceFile): Promise<Sniffed> {
   if (file.size === 0) return { kind: 'failed', skipped: { path: file.path, code: 'empty', reason: 'the file is empty (0 bytes)' } };
-  const head = await file.read(0, Math.min(file.size, 4096));
+  const head = await file.read(0, Math.min(file.size, HEAD_BYTES));
   let header = head;
   if (isGzip(head)) {
     try {
-      header = await gunzip(await file.read(0, Math.min(file.size, 64 * 1024)), NIFTI_HEADER_PREFIX);
+      header = await gunzip(head, NIFTI_HEADER_PREFIX);
     } catch {
       header = new Uint8Array(0);
     }
@@ -74,7 +88,7 @@ async function sniff(file: SourceFile): Promise<Sniffed> {
       return { kind: 'failed', skipped: { path: file.path, code: 'not-recognised', reason: 'a gzip file that does not hold a NIfTI image' } };
     }
   }
-  if (!looksLikeNifti(header)) return { kind: 'other' };
+  if (!looksLikeNifti(header)) return { kind: 'other', file: withHead(file, head) };
   try {
     const info = parseNiftiHeader(header, file.path);
     await checkNiftiSize(file, info.voxOffset + info.volumeBytes, isGzip(head));
@@ -117,32 +131,45 @@ function folderOf(path: string): string {
 export async function scanFiles(files: readonly SourceFile[], options: ScanOptions = {}): Promise<ScanReport> {
   const volumes: VolumeSource[] = [];
   const skipped: SkippedFile[] = [];
-  const rest: SourceFile[] = [];
   const total = files.length;
   let done = 0;
   const report = () => options.onProgress?.({ phase: 'scan', done, total });
-  // Several files at once: each sniff waits on small reads, and a cohort has thousands.
-  const sniffed = new Array<Sniffed>(files.length);
+  // Each file once, several at once (each waits on small reads, and a cohort has thousands):
+  // NIfTI by its header, else DICOM from the same first bytes, which are dropped right after.
+  const headers: DicomHeader[] = [];
+  const nonImages: DicomNonImage[] = [];
+  const found = new Array<VolumeSource | SkippedFile | null>(files.length).fill(null);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < files.length) {
       const at = next++;
       options.signal?.throwIfAborted();
       const s = await sniff(files[at]!);
-      sniffed[at] = s;
-      if (s.kind !== 'other') { done++; report(); }
+      if (s.kind === 'nifti') found[at] = s.source;
+      else if (s.kind === 'failed') found[at] = s.skipped;
+      else {
+        try {
+          const h = await readDicomHeader(s.file);
+          if (h.kind === 'image') headers.push(h);
+          else nonImages.push(h);
+        } catch (e) {
+          if (!isVolumeError(e)) throw e;
+          found[at] = e.code === 'not-recognised' || e.code === 'empty'
+            ? { path: e.file, code: 'not-recognised', reason: 'neither DICOM nor NIfTI (recognised by content, not by name)' }
+            : { path: e.file, code: e.code, reason: e.reason };
+        }
+      }
+      done++;
+      report();
     }
   };
   await Promise.all(Array.from({ length: Math.min(SNIFF_LANES, files.length) }, lane));
-  sniffed.forEach((s, at) => {
-    if (s.kind === 'nifti') volumes.push(s.source);
-    else if (s.kind === 'failed') skipped.push(s.skipped);
-    else rest.push(files[at]!);
-  });
-  const niftiDone = done;
-  const dicom = await scanDicomFiles(rest, {
-    onProgress: (d) => { done = niftiDone + d; options.signal?.throwIfAborted(); report(); },
-  });
+  for (const f of found) {
+    if (f && 'kind' in f) volumes.push(f);
+    else if (f) skipped.push(f);
+  }
+  headers.sort((a, b) => comparePaths(a.path, b.path)); // lanes finish in any order
+  const dicom = { series: groupIntoSeries(headers), skipped: nonImages };
   for (const series of dicom.series) {
     const folder = folderOf(series.headers[0]?.path ?? '');
     const first = series.headers[0];
@@ -159,8 +186,6 @@ export async function scanFiles(files: readonly SourceFile[], options: ScanOptio
     });
   }
   for (const n of dicom.skipped) skipped.push({ path: n.path, code: 'non-image', reason: n.reason });
-  for (const p of dicom.notDicom) skipped.push({ path: p, code: 'not-recognised', reason: 'neither DICOM nor NIfTI (recognised by content, not by name)' });
-  for (const e of dicom.failed) skipped.push({ path: e.file, code: e.code, reason: e.reason });
   const byPath = (a: { path: string } | VolumeSource, b: { path: string } | VolumeSource) =>
     comparePaths('name' in a ? a.name : a.path, 'name' in b ? b.name : b.path);
   volumes.sort(byPath);
