@@ -8,31 +8,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TestSnapshot } from '../src/app/test-hook.ts';
+import { idle, scribble } from './app-helpers.ts';
 import { caseFileStem } from '../src/cohort/cases.ts';
 import { generateDemoFiles } from '../src/io/demo/cohort.ts';
 
 const SHOTS = resolve(dirname(fileURLToPath(import.meta.url)), 'screenshots');
-
-async function idle(page: Page, leaving?: string): Promise<TestSnapshot> {
-  // With `leaving`, wait until another case is open: right after a click the app may not be busy yet.
-  await page.waitForFunction((from) => {
-    const s = window.__slicesam?.state();
-    return s !== undefined && !s.busy && s.selectedId !== null && s.selectedId !== from;
-  }, leaving ?? null, { timeout: 60_000 });
-  return page.evaluate(() => window.__slicesam!.state());
-}
-
-async function scribble(page: Page): Promise<void> {
-  const box = (await page.locator('canvas').boundingBox())!;
-  for (const [fx, fy] of [[0.28, 0.22], [0.28, 0.72], [0.7, 0.22]] as const) {
-    const x = box.x + box.width * fx, y = box.y + box.height * fy;
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    for (let step = 1; step <= 10; step++) await page.mouse.move(x + step * 3, y + step * 2);
-    await page.mouse.up();
-  }
-}
 
 test('the demo cohort opens without data of one\'s own; saved outputs can be downloaded', async ({ page }) => {
   await page.goto('/');

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestSnapshot } from '../src/app/test-hook.ts';
+import { idle, scribble, state } from './app-helpers.ts';
 import { generateDemoFiles } from '../src/io/demo/cohort.ts';
 import { nibRead } from '../tools/oracle/run.ts';
 
@@ -24,19 +25,6 @@ const OLD_CSV =
   + 'elsewhere/old-case,elsewhere/old-case.nii.gz,1,1,"Tumour, left ""core""",42,42.000,0.042000,1x1x1,2026-01-02T03:04:05Z\n';
 
 test.describe.configure({ mode: 'serial' });
-
-async function state(page: Page): Promise<TestSnapshot> {
-  return page.evaluate(() => window.__slicesam!.state());
-}
-
-async function idle(page: Page, leaving?: string): Promise<TestSnapshot> {
-  // With `leaving`, wait until another case is open: right after a click the app may not be busy yet.
-  await page.waitForFunction((from) => {
-    const s = window.__slicesam?.state();
-    return s !== undefined && !s.busy && s.selectedId !== null && s.selectedId !== from;
-  }, leaving ?? null, { timeout: 60_000 });
-  return page.evaluate(() => window.__slicesam!.state());
-}
 
 /** Files of the cohort: the demo phantoms nested one level deeper, an old labels/ folder, a README. */
 async function cohortFiles(): Promise<{ path: string; base64: string }[]> {
@@ -73,18 +61,6 @@ async function readOpfs(page: Page, path: string): Promise<Buffer | null> {
     }
   }, { root: ROOT, path });
   return b64 === null ? null : Buffer.from(b64, 'base64');
-}
-
-/** Short pen strokes over the three views: at least one crosses the image. */
-async function scribble(page: Page, shift = 0): Promise<void> {
-  const box = (await page.locator('canvas').boundingBox())!;
-  for (const [fx, fy] of [[0.28, 0.22], [0.28, 0.72], [0.7, 0.22]] as const) {
-    const x = box.x + box.width * (fx + shift), y = box.y + box.height * fy;
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    for (let step = 1; step <= 12; step++) await page.mouse.move(x + step * 3, y + step * 2);
-    await page.mouse.up();
-  }
 }
 
 let context: BrowserContext;

@@ -8,41 +8,16 @@
  * removes it again, so vite.config.ts needs no extra input.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { harness } from './harness.ts';
 import type { FsHarness } from './pages/fs-harness.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const PAGES = resolve(here, 'pages');
-const BASE = '/__fs-harness/';
-const HARNESS = `${BASE}fs-harness.html`;
-const OUT = resolve(here, '../dist/__fs-harness');
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
-  await build({
-    configFile: false,
-    root: PAGES,
-    base: BASE,
-    publicDir: false,
-    logLevel: 'warn',
-    worker: { format: 'es' },
-    build: {
-      outDir: OUT,
-      emptyOutDir: true,
-      target: 'es2022',
-      rollupOptions: { input: resolve(PAGES, 'fs-harness.html') },
-    },
-  });
-});
-
-// The test page never stays in dist/ (which may be deployed).
-test.afterAll(async () => {
-  await rm(OUT, { recursive: true, force: true });
-});
+const harnessPage = harness('fs-harness');
+const HARNESS = harnessPage.url;
+test.beforeAll(() => harnessPage.build());
+test.afterAll(() => harnessPage.remove());
 
 type Args<K extends keyof FsHarness> = Parameters<FsHarness[K]>;
 type Result<K extends keyof FsHarness> = Awaited<ReturnType<FsHarness[K]>>;

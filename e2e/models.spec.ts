@@ -14,17 +14,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { harness } from './harness.ts';
 import type { ModelsHarness } from './pages/models-harness.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const PAGES = resolve(here, 'pages');
-const BASE = '/__models-harness/';
-const HARNESS = `${BASE}models-harness.html`;
-const OUT = resolve(here, '../dist/__models-harness');
 
 test.describe.configure({ mode: 'serial' });
 
@@ -117,27 +109,15 @@ function manifest(): unknown {
   };
 }
 
+const harnessPage = harness('models-harness');
+const HARNESS = harnessPage.url;
 test.beforeAll(async () => {
-  await build({
-    configFile: false,
-    root: PAGES,
-    base: BASE,
-    publicDir: false,
-    logLevel: 'warn',
-    build: {
-      outDir: OUT,
-      emptyOutDir: true,
-      target: 'es2022',
-      rollupOptions: { input: resolve(PAGES, 'models-harness.html') },
-    },
-  });
+  await harnessPage.build();
   await startServer();
 });
-
-// The test page never stays in dist/ (which may be deployed).
 test.afterAll(async () => {
   await stopServer();
-  await rm(OUT, { recursive: true, force: true });
+  await harnessPage.remove();
 });
 
 type Args<K extends keyof ModelsHarness> = Parameters<ModelsHarness[K]>;
