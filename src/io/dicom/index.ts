@@ -2,7 +2,6 @@
 export { readDicomHeader } from './read-header.ts';
 export { groupIntoSeries } from './group-series.ts';
 export { readDicomSeries, type DicomFileLookup } from './read-series.ts';
-export { scanDicomFiles, type DicomScan } from './scan.ts';
 export { sniffDicom, type DicomLayout } from './detect.ts';
 export { describeTransferSyntax, isNativeTransferSyntax } from './transfer-syntax.ts';
 export { DICOM_WARNING, hasWarning, type DicomWarningName } from './warnings.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { voxelToWorld } from '../geometry.ts';
 import { diskFiles } from '../node/files.ts';
 import { readDicomSeries } from './read-series.ts';
-import { scanDicomFiles } from './scan.ts';
+import { scanFiles } from '../scan.ts';
 import { countingFile } from './testing/synthetic.ts';
 
 const folder = fileURLToPath(new URL('../../../../shared/data/dicom/vs-seg-001-t1-mprage/', import.meta.url));
@@ -15,10 +15,10 @@ describe('real series vs-seg-001-t1-mprage', () => {
     if (!existsSync(folder)) throw new Error(`the shared MPRAGE series is missing: ${folder} does not exist (CI always has ../shared/data)`);
     const files = (await diskFiles(folder)).map(countingFile);
     expect(files.length).toBe(120);
-    const scan = await scanDicomFiles(files);
-    expect(scan.failed).toEqual([]);
-    expect(scan.series.length).toBe(1);
-    const series = scan.series[0]!;
+    const scan = await scanFiles(files);
+    expect(scan.skipped).toEqual([]);
+    expect(scan.volumes.length).toBe(1);
+    const series = scan.volumes[0]!.series!;
     expect(series.sliceCount).toBe(120);
     expect(series.headers[0]!.transferSyntaxUid).toBe('1.2.840.10008.1.2');
     expect(Math.max(...files.map((f) => f.maxEnd))).toBeLessThanOrEqual(64 * 1024);
