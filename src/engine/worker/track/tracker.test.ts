@@ -1,0 +1,210 @@
+/**
+ * The tracker driving the fixture model (models/fixture, onnxruntime-web wasm in Node) on
+ * synthetic phantoms. The fixture segments bright blobs that overlap what the memory bank
+ * holds, so these tests fail when the bank is assembled wrongly.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeSliceResult } from '../../client/merge.ts';
+import { MODEL_FILE_KEYS, restoreManifest, type ModelFileKey } from '../../models/manifest.ts';
+import { boxOn, dice, makePhantom, type PhantomObject } from '../../testing/phantom.ts';
+import type { SliceResult } from '../../protocol.ts';
+import { bankConfigFor } from '../bank/config.ts';
+import { OrtSam2Graphs } from '../runtime/ort-graphs.ts';
+import { Tracker } from './tracker.ts';
+import type { Vec3 } from '../../../shared/volume.ts';
+
+const DIR = resolve(import.meta.dirname, '../../../../models/fixture');
+const manifest = restoreManifest(JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')), 'models/fixture/manifest.json');
+let graphs: OrtSam2Graphs;
+
+beforeAll(async () => {
+  const files = {} as Record<ModelFileKey, ArrayBuffer>;
+  for (const k of MODEL_FILE_KEYS) {
+    const b = readFileSync(join(DIR, `${k}.${k === 'constants' ? 'json' : 'onnx'}`));
+    files[k] = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+  }
+  graphs = await OrtSam2Graphs.create(manifest, files, { device: 'wasm', threads: 1 });
+});
+afterAll(async () => {
+  await graphs?.release();
+});
+
+const WINDOW = { min: 0, max: 100 };
+const DIMS: Vec3 = [64, 48, 24];
+const A: PhantomObject = { label: 1, first: 3, last: 18, from: [16, 14], to: [24, 20], radius: 6 };
+const B: PhantomObject = { label: 2, first: 6, last: 21, from: [48, 34], to: [42, 30], radius: 5, taper: true };
+
+function tracker(dims: Vec3, objects: PhantomObject[]) {
+  const p = makePhantom(dims, objects);
+  const t = new Tracker(graphs, { data: p.data, dims }, WINDOW, {
+    config: bankConfigFor(manifest.version),
+    mean: manifest.normalisation.mean,
+    std: manifest.normalisation.std,
+  });
+  const labels = new Uint8Array(p.truth.length);
+  const results: SliceResult[] = [];
+  const hooks = (cancelAfter = Infinity) => ({
+    onSlices: (rs: SliceResult[]) => {
+      for (const r of rs) {
+        results.push(r);
+        mergeSliceResult(labels, dims, r);
+      }
+    },
+    isCancelled: () => results.length >= cancelAfter,
+  });
+  return { p, t, labels, results, hooks };
+}
+
+describe('Tracker on the fixture model', () => {
+  it('two objects, boxes on their first and last slice, "between": Dice ≥ 0.95 each', async () => {
+    const { p, t, labels, hooks } = tracker(DIMS, [A, B]);
+    for (const o of [A, B]) {
+      for (const k of [o.first, o.last]) mergeSliceResult(labels, DIMS, await t.addPrompt(o.label, 2, k, { box: boxOn(o, k) }));
+    }
+    const summary = await t.propagate({ axis: 2, mode: 'between' }, hooks());
+    expect(summary.cancelled).toBe(false);
+    expect(summary.slices).toBe(A.last - A.first + 1 + (B.last - B.first + 1));
+    expect(dice(labels, p.truth, 1)).toBeGreaterThanOrEqual(0.95);
+    expect(dice(labels, p.truth, 2)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('the result depends on the bank: with its memory rows zeroed, tracking finds nothing', async () => {
+    // Control for the test above: propagate with an empty bank (memory rows zeroed) → nothing is found.
+    const { t, hooks, results } = tracker(DIMS, [A]);
+    await t.addPrompt(1, 2, A.first, { box: boxOn(A, A.first) });
+    const real = graphs.attend.bind(graphs);
+    graphs.attend = (f, memory, pos, rows) => real(f, new Float32Array(memory.length), pos, rows);
+    try {
+      await t.propagate({ axis: 2, mode: 'forward', from: A.first }, hooks());
+    } finally {
+      graphs.attend = real;
+    }
+    const tracked = results.filter((r) => r.source === 'tracked');
+    expect(tracked.length).toBeGreaterThan(0);
+    expect(tracked.every((r) => r.objectScore <= 0 && r.mask.every((v) => v === 0))).toBe(true);
+  });
+
+  it('"until-end" from one box stops within one slice of the true end, both ways', async () => {
+    const { p, t, labels, hooks } = tracker(DIMS, [A]);
+    const mid = 10;
+    mergeSliceResult(labels, DIMS, await t.addPrompt(1, 2, mid, { box: boxOn(A, mid) }));
+    const summary = await t.propagate({ axis: 2, mode: 'until-end', stopAfterEmpty: 1 }, hooks());
+    const present = new Set<number>();
+    for (let k = 0; k < DIMS[2]; k++) {
+      for (let v = k * DIMS[0] * DIMS[1]; v < (k + 1) * DIMS[0] * DIMS[1]; v++) {
+        if (labels[v] === 1) {
+          present.add(k);
+          break;
+        }
+      }
+    }
+    expect(Math.max(...present)).toBe(A.last);
+    expect(Math.min(...present)).toBe(A.first);
+    const fwd = summary.stops.find((s) => s.direction === 'forward')!;
+    const rev = summary.stops.find((s) => s.direction === 'reverse')!;
+    expect(Math.abs(fwd.stoppedAfter! - A.last)).toBeLessThanOrEqual(1);
+    expect(Math.abs(rev.stoppedAfter! - A.first)).toBeLessThanOrEqual(1);
+    expect(dice(labels, p.truth, 1)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('stopAfterEmpty counts consecutive empty slices', async () => {
+    const { t, hooks } = tracker(DIMS, [A]);
+    await t.addPrompt(1, 2, 10, { box: boxOn(A, 10) });
+    const summary = await t.propagate({ axis: 2, mode: 'until-end', stopAfterEmpty: 3 }, hooks());
+    expect(summary.stops).toEqual([
+      { object: 1, direction: 'forward', stoppedAfter: A.last + 3 },
+      { object: 1, direction: 'reverse', stoppedAfter: A.first - 3 },
+    ]);
+  });
+
+  it('cancel stops between slices', async () => {
+    const { t, hooks, results } = tracker(DIMS, [A]);
+    await t.addPrompt(1, 2, A.first, { box: boxOn(A, A.first) });
+    const summary = await t.propagate({ axis: 2, mode: 'forward', from: A.first }, hooks(3));
+    expect(summary.cancelled).toBe(true);
+    expect(results.length).toBe(3);
+  });
+
+  it('propagates along the axis of the plane the prompts were drawn in (axis 1)', async () => {
+    const { p, t, labels, hooks } = tracker(DIMS, [A]);
+    // On axis 1 (slice = j), the blob spans the j range of its discs.
+    const js: number[] = [];
+    for (let j = 0; j < DIMS[1]; j++) {
+      let found = false;
+      for (let k = 0; k < DIMS[2] && !found; k++) for (let i = 0; i < DIMS[0] && !found; i++) found = p.truth[i + DIMS[0] * (j + DIMS[1] * k)] === 1;
+      if (found) js.push(j);
+    }
+    const jMid = js[Math.floor(js.length / 2)]!;
+    // slice pixel (x = i, y = k): a box over the whole blob cross-section
+    let x0 = 99, x1 = -1, y0 = 99, y1 = -1;
+    for (let k = 0; k < DIMS[2]; k++) for (let i = 0; i < DIMS[0]; i++) {
+      if (p.truth[i + DIMS[0] * (jMid + DIMS[1] * k)] === 1) {
+        x0 = Math.min(x0, i); x1 = Math.max(x1, i); y0 = Math.min(y0, k); y1 = Math.max(y1, k);
+      }
+    }
+    mergeSliceResult(labels, DIMS, await t.addPrompt(1, 1, jMid, { box: { x0: x0 - 1, y0: y0 - 1, x1: x1 + 1, y1: y1 + 1 } }));
+    await t.propagate({ axis: 1, mode: 'all' }, hooks());
+    expect(dice(labels, p.truth, 1)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a one-slice volume is plain image segmentation', async () => {
+    const dims: Vec3 = [40, 40, 1];
+    const o: PhantomObject = { label: 1, first: 0, last: 0, from: [20, 20], to: [20, 20], radius: 8 };
+    const { p, t, labels } = tracker(dims, [o]);
+    const r = await t.addPrompt(1, 2, 0, { points: [{ x: 20, y: 20, positive: true }] });
+    mergeSliceResult(labels, dims, r);
+    expect(r.objectScore).toBeGreaterThan(0);
+    expect(dice(labels, p.truth, 1)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('a hand-drawn mask becomes a conditioning slice that propagation follows', async () => {
+    const { p, t, labels, hooks } = tracker(DIMS, [A]);
+    const plane = DIMS[0] * DIMS[1];
+    const mask = p.truth.slice(A.first * plane, (A.first + 1) * plane).map((v) => (v === 1 ? 1 : 0));
+    const r = await t.addMask(1, 2, A.first, mask);
+    expect(r.source).toBe('mask');
+    expect(r.objectScore).toBeGreaterThan(0);
+    mergeSliceResult(labels, DIMS, r);
+    await t.propagate({ axis: 2, mode: 'forward', from: A.first }, hooks());
+    expect(dice(labels, p.truth, 1)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('a negative point on a tracked slice refines it and re-propagation follows the correction', async () => {
+    // Two blobs touching: A and a bright satellite on A's path from slice 12 on.
+    const sat: PhantomObject = { label: 3, first: 12, last: 18, from: [27, 20], to: [34, 24], radius: 4 };
+    const { t, hooks, results } = tracker(DIMS, [A, sat]);
+    await t.addPrompt(1, 2, A.first, { box: boxOn(A, A.first) });
+    await t.propagate({ axis: 2, mode: 'forward', from: A.first }, hooks());
+    const area = (r: SliceResult) => r.mask.reduce((n, v) => n + v, 0);
+    const before = results.filter((r) => r.slice === 14).at(-1)!;
+    // The satellite touches A, so tracking grows into it.
+    const { cx, cy } = { cx: 27 + (34 - 27) * (2 / 6), cy: 20 + (24 - 20) * (2 / 6) };
+    expect(before.mask[Math.round(cy) * DIMS[0] + Math.round(cx)]).toBe(1);
+    const fixed = await t.addPrompt(1, 2, 14, { points: [{ x: Math.round(cx) + 1, y: Math.round(cy), positive: false }, { x: 20, y: 17, positive: true }] });
+    expect(area(fixed)).toBeLessThan(area(before));
+    expect(t.track(1)!.outputs.get(14)!.isConditioning).toBe(true);
+    results.length = 0;
+    await t.propagate({ axis: 2, mode: 'forward', from: 14 }, hooks());
+    expect(results[0]!.slice).toBe(14);
+    expect(results[0]!.source).toBe('prompt');
+  });
+
+  it('memory stays flat in the number of slices', async () => {
+    const dims: Vec3 = [32, 32, 120];
+    const long: PhantomObject = { label: 1, first: 0, last: 119, from: [16, 16], to: [16, 16], radius: 6 };
+    const { t, hooks } = tracker(dims, [long]);
+    await t.addPrompt(1, 2, 0, { box: boxOn(long, 0) });
+    const sizes: number[] = [];
+    await t.propagate({ axis: 2, mode: 'forward', from: 0 }, {
+      ...hooks(),
+      onProgress: (done) => {
+        if (done === 30 || done === 110) sizes.push(t.memoryBytes());
+      },
+    });
+    expect(sizes.length).toBe(2);
+    // pointers (1 KB a slice) grow; spatial memories (256 KB each at 512 px) do not
+    expect(sizes[1]! - sizes[0]!).toBeLessThan(80 * 1024 * 1.1);
+  });
+});
