@@ -1,4 +1,7 @@
-import { defineConfig } from 'vite';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
  * SharedArrayBuffer and multi-threaded wasm (onnxruntime-web) need a
@@ -10,7 +13,44 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+const MODELS = resolve(dirname(fileURLToPath(import.meta.url)), 'models');
+
+function modelFiles(dir = MODELS): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return modelFiles(path);
+    return name.endsWith('.md') ? [] : [path];
+  });
+}
+
+/**
+ * The app's own models/ folder (manifests, the test fixture, and any graphs a site
+ * deploys with the app) is served at /models/ in development and copied into dist/models/.
+ */
+function appModels(): Plugin {
+  return {
+    name: 'slicesam-models',
+    configureServer(server) {
+      server.middlewares.use('/models', (req, res, next) => {
+        const rel = decodeURIComponent((req.url ?? '/').split('?')[0]!).replace(/^\/+/, '');
+        const path = resolve(MODELS, rel);
+        if (!path.startsWith(MODELS + sep) || !existsSync(path) || !statSync(path).isFile()) return next();
+        const type = extname(path) === '.json' ? 'application/json' : 'application/octet-stream';
+        res.writeHead(200, { 'Content-Type': type, 'Content-Length': statSync(path).size, ...crossOriginIsolation });
+        createReadStream(path).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const path of modelFiles()) {
+        this.emitFile({ type: 'asset', fileName: `models/${relative(MODELS, path).split(sep).join('/')}`, source: readFileSync(path) });
+      }
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [appModels()],
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },

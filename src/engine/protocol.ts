@@ -127,7 +127,7 @@ export interface LoadEngineModelOptions {
 
 /** Progress callbacks cross the boundary as Comlink proxies. */
 export type ProgressCallback = (p: EngineProgress) => void;
-export type SliceCallback = (results: SliceResult[]) => void;
+export type SliceCallback = (results: SliceResult[]) => void | Promise<void>;
 
 export interface EngineApi {
   /** Validates the manifest JSON, downloads (or reads from cache) the files and creates the sessions. */

@@ -137,6 +137,12 @@ export function assembleBank(
   const tpp = hiddenDim / memDim;
   const realMaskmem = sel.maskmemRows.length;
   const realPointers = sel.pointers.length;
+  if (shape.fixed && shape.fixed.tokensPerPointer !== tpp) {
+    throw new RangeError(`the fixed bank has ${shape.fixed.tokensPerPointer} tokens per pointer, the model ${tpp}`);
+  }
+  if (pointerPos && pointerPos.length < realPointers * memDim) {
+    throw new RangeError(`pointer positions for ${pointerPos.length / memDim} pointers, ${realPointers} selected`);
+  }
   let rows: number;
   let pointerOffset: number;
   if (shape.fixed) {
@@ -153,6 +159,9 @@ export function assembleBank(
   sel.maskmemRows.forEach((row, slot) => {
     const out = stored(row.frame);
     if (out.tokens === null || out.pos === null) throw new Error(`slice ${row.frame}: its spatial memory was released`);
+    if (out.tokens.length !== hw * memDim || out.pos.length !== hw * memDim) {
+      throw new RangeError(`slice ${row.frame}: memory of ${out.tokens.length} / ${out.pos.length} values, expected ${hw * memDim}`);
+    }
     const base = slot * hw * memDim;
     memory.set(out.tokens, base);
     const t = row.tposIndex * memDim;
@@ -166,6 +175,7 @@ export function assembleBank(
 
   sel.pointers.forEach((ptr, i) => {
     const pointer = stored(ptr.frame).pointer;
+    if (pointer.length !== hiddenDim) throw new RangeError(`slice ${ptr.frame}: object pointer of ${pointer.length} values, expected ${hiddenDim}`);
     for (let k = 0; k < tpp; k++) {
       const o = (pointerOffset + i * tpp + k) * memDim;
       memory.set(pointer.subarray(k * memDim, (k + 1) * memDim), o);

@@ -48,7 +48,8 @@ export interface TrackerVolume {
 
 /** Called after every slice of a propagation; return true to stop. */
 export interface PropagateHooks {
-  onSlices(results: SliceResult[]): void;
+  /** Awaited, so the last results arrive before the call returns (callbacks cross the worker boundary). */
+  onSlices(results: SliceResult[]): void | Promise<void>;
   onProgress?(done: number, total: number): void;
   isCancelled(): boolean;
 }
@@ -407,7 +408,7 @@ export class Tracker {
             }
           }
         }
-        if (batch.length > 0) hooks.onSlices(batch);
+        if (batch.length > 0) await hooks.onSlices(batch);
         hooks.onProgress?.(done, total);
         if (cancelled) break;
       }
