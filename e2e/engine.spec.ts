@@ -53,7 +53,9 @@ const SMALL: Omit<RunOptions, 'device'> = {
 
 let wasmSmall: RunResult | undefined;
 
-test('WASM: two objects, boxes on their first and last slices → Dice ≥ 0.95 each, streamed slice by slice', async ({ page }) => {
+test('WASM: two objects, boxes on their first and last slices → Dice ≥ 0.95 each, streamed slice by slice', async ({ page, baseURL }) => {
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
   await open(page);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   const r = await run(page, { ...TWO, device: 'wasm' });
@@ -68,6 +70,10 @@ test('WASM: two objects, boxes on their first and last slices → Dice ≥ 0.95 
   const prop = r.progress.filter((p) => p.phase === 'propagate');
   expect(prop.at(-1)).toMatchObject({ done: prop.at(-1)!.total });
   expect(r.progress.some((p) => p.phase === 'download')).toBe(true);
+  // onnxruntime's wasm and the model come from the app itself: no CDN, works offline
+  expect(requests.some((u) => /ort-wasm.*\.wasm$/.test(u))).toBe(true);
+  expect(requests.some((u) => u.endsWith('/models/fixture/vision_encoder.onnx'))).toBe(true);
+  expect(requests.filter((u) => !u.startsWith(`${baseURL}/`))).toEqual([]);
   wasmSmall = await run(page, { ...SMALL, device: 'wasm' });
   expect(wasmSmall.error).toBeNull();
   expect(wasmSmall.dice[1]).toBeGreaterThanOrEqual(0.95);

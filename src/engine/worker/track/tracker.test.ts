@@ -70,6 +70,26 @@ describe('Tracker on the fixture model', () => {
     expect(dice(labels, p.truth, 2)).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('several objects share one image encoding per slice; each has its own bank', async () => {
+    const { t, hooks } = tracker(DIMS, [A, B]);
+    for (const o of [A, B]) await t.addPrompt(o.label, 2, 8, { box: boxOn(o, 8) });
+    const real = graphs.encodeImage.bind(graphs);
+    let encodes = 0;
+    graphs.encodeImage = (px) => {
+      encodes++;
+      return real(px);
+    };
+    try {
+      await t.propagate({ axis: 2, mode: 'forward', from: 8 }, hooks());
+    } finally {
+      graphs.encodeImage = real;
+    }
+    // slices 9…23 tracked for both objects: one encoding each (slice 8 is a prompted slice)
+    expect(encodes).toBe(DIMS[2] - 9);
+    expect(t.track(1)!.outputs.size).toBe(DIMS[2] - 8);
+    expect(t.track(2)!.outputs.get(12)!.pointer).not.toBe(t.track(1)!.outputs.get(12)!.pointer);
+  });
+
   it('the result depends on the bank: with its memory rows zeroed, tracking finds nothing', async () => {
     // Control for the test above: propagate with an empty bank (memory rows zeroed) → nothing is found.
     const { t, hooks, results } = tracker(DIMS, [A]);
