@@ -1,24 +1,31 @@
 /**
  * I/O benchmark (not a test): `npm run bench:io`.
  *
- *  - loading a DICOM series with scanFiles + loadVolume, in process, warm (one
- *    warm-up run, then the median of 5): the shared 120-slice 512² MPRAGE and a
- *    synthetic 512×512×300 int16 CT (RescaleIntercept -1024), written once to
- *    a temp folder with the test DICOM writer (src/io/dicom/testing/);
- *  - dcm2niix -z n on the same folders in the same run (median of 3; it also
- *    writes its .nii, we only load), and the ratio ours / dcm2niix;
+ *  - loading a DICOM series with scanFiles + loadVolume, in process, warm: the
+ *    shared 120-slice 512² MPRAGE and a synthetic 512×512×300 int16 CT
+ *    (RescaleIntercept -1024), written once to a temp folder with the test
+ *    DICOM writer (src/io/dicom/testing/);
+ *  - dcm2niix -z n on the same folders, alternating with ours: one warm-up of
+ *    each, then N rounds of one load of ours and one dcm2niix run (which goes
+ *    first alternates), so both see the same machine; the figure is the median
+ *    of the per-round ratios ours / dcm2niix, with its spread (dcm2niix also
+ *    writes its .nii, we only load; target for the CT: ≤ 1.5);
  *  - writing a 512×512×300 label .nii.gz (a few blobs of 1..3 in zeros) with
  *    writeLabelNifti (warm, median of 5; target ≤ 0.5 s);
  *  - peak memory: each measured once more in its own child process
  *    (`node --import tsx tools/bench/io.ts --child …`) so peaks are clean:
- *    maxRSS from process.resourceUsage(), RSS before the work as baseline,
+ *    the process's own peak RSS (VmHWM in /proc/self/status; maxRSS from
+ *    process.resourceUsage() where there is no /proc — but on Linux maxRSS
+ *    also counts the parent's RSS at the fork, as execve keeps it), RSS
+ *    before the work as baseline,
  *    arrayBuffers sampled every 2 ms; (peak − baseline) ÷ volume size, target ≤ 2.5.
  *
- * Options: --runs N (default 5), --keep (keep the synthetic CT folder; it is
- * reused while present), --ct-dir DIR.
+ * Options: --runs N (default 7), --keep (keep the synthetic CT folder; it is
+ * reused while present), --ct-dir DIR, --no-label (skip the label write),
+ * --no-memory (skip the child processes that measure peak memory).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,8 +178,25 @@ async function child(kind: string, target: string | undefined): Promise<void> {
   const ms = performance.now() - t0;
   clearInterval(sampler);
   peakArrayBuffers = Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers);
-  const report: ChildReport = { ms, baselineRss, peakRss: process.resourceUsage().maxRSS * 1024, peakArrayBuffers, volumeBytes };
+  const report: ChildReport = { ms, baselineRss, peakRss: peakRss(), peakArrayBuffers, volumeBytes };
   process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+/**
+ * This process's peak RSS in bytes: VmHWM, the high-water mark of its own
+ * memory map (new at execve). Not resourceUsage().maxRSS: on Linux that keeps
+ * the high-water mark of the memory map execve replaced, which for a child
+ * of this benchmark is the parent's RSS when it forked (often more than the
+ * child ever uses).
+ */
+function peakRss(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {
+    // no /proc: fall back to maxRSS
+  }
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 function measureInChild(kind: 'load' | 'label', target?: string): ChildReport {
@@ -184,72 +208,120 @@ function measureInChild(kind: 'load' | 'label', target?: string): ChildReport {
 }
 
 // ---------------------------------------------------------------- dcm2niix
-function dcm2niixMedian(dir: string, runs: number): number | null {
+function hasDcm2niix(): boolean {
   try {
     execFileSync('dcm2niix', ['-v', 'n'], { stdio: 'ignore' });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
   }
-  const out = mkdtempSync(join(tmpdir(), 'slicesam-bench-d2n-'));
-  try {
-    const times: number[] = [];
-    for (let n = 0; n < runs; n++) {
-      rmSync(out, { recursive: true, force: true });
-      mkdirSync(out);
-      const t0 = performance.now();
-      execFileSync('dcm2niix', ['-z', 'n', '-b', 'n', '-o', out, '-f', 'bench', dir], { stdio: 'ignore' });
-      times.push(performance.now() - t0);
-    }
-    return median(times);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  return true;
+}
+
+/** One dcm2niix conversion of `dir` into an emptied `out`, timed (process start to exit). */
+function dcm2niixOnce(dir: string, out: string): number {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out);
+  const t0 = performance.now();
+  execFileSync('dcm2niix', ['-z', 'n', '-b', 'n', '-o', out, '-f', 'bench', dir], { stdio: 'ignore' });
+  return performance.now() - t0;
 }
 
 // ---------------------------------------------------------------- main
+const CT_TARGET = 1.5;
+
 async function bench(): Promise<void> {
-  const runs = Number(opt('--runs') ?? 5);
+  const runs = Number(opt('--runs') ?? 7);
   const ct = ensureCtFolder();
   const cases = [
-    { name: 'MPRAGE 512×512×120 uint16 (shared)', dir: MPRAGE },
-    { name: 'synthetic CT 512×512×300 int16', dir: ct },
+    { name: 'MPRAGE 512×512×120 uint16 (shared)', dir: MPRAGE, target: undefined },
+    { name: 'synthetic CT 512×512×300 int16', dir: ct, target: CT_TARGET },
   ];
+  const withD2n = hasDcm2niix();
+  const withMemory = !args.includes('--no-memory');
   const rows: string[][] = [];
   const notes: string[] = [];
-  const header = ['case', 'ours ms (median)', 'MB/s (files)', 'scan / load ms', 'dcm2niix ms', 'ours ÷ dcm2niix', 'peak RSS MB', '(peak−base) ÷ vol', 'peak arrayBuf ÷ vol'];
+  const header = ['case', 'ours ms (median)', 'MB/s (files)', 'scan / load ms', 'dcm2niix ms', 'ours ÷ dcm2niix', 'ratio min–max', 'peak RSS MB', '(peak−base) ÷ vol', 'peak arrayBuf ÷ vol'];
+  const d2nOut = mkdtempSync(join(tmpdir(), 'slicesam-bench-d2n-'));
 
-  for (const c of cases) {
-    if (!existsSync(c.dir)) throw new Error(`missing ${c.dir}`);
-    const onDisk = folderBytes(c.dir);
-    await openFolder(c.dir); // warm-up: JIT, page cache
-    const times: number[] = [], scans: number[] = [], loads: number[] = [];
-    let last = { bytes: 0, type: '', dims: [0, 0, 0] as Vec3 };
-    for (let n = 0; n < runs; n++) {
-      const t0 = performance.now();
-      const r = await openFolder(c.dir);
-      times.push(performance.now() - t0);
-      scans.push(r.scanMs); loads.push(r.loadMs);
-      last = r;
+  try {
+    for (const c of cases) {
+      if (!existsSync(c.dir)) throw new Error(`missing ${c.dir}`);
+      const onDisk = folderBytes(c.dir);
+      await openFolder(c.dir); // warm-up: JIT, page cache
+      if (withD2n) dcm2niixOnce(c.dir, d2nOut);
+      const times: number[] = [], scans: number[] = [], loads: number[] = [], d2n: number[] = [], ratios: number[] = [];
+      let last = { bytes: 0, type: '', dims: [0, 0, 0] as Vec3 };
+      const ours = async (): Promise<number> => {
+        const t0 = performance.now();
+        const r = await openFolder(c.dir);
+        const ms = performance.now() - t0;
+        scans.push(r.scanMs); loads.push(r.loadMs);
+        last = r;
+        return ms;
+      };
+      for (let n = 0; n < runs; n++) {
+        // Alternate which goes first, so neither always follows the other's page-cache and allocator state.
+        let mine: number, theirs: number | undefined;
+        if (n % 2 === 0 || !withD2n) {
+          mine = await ours();
+          theirs = withD2n ? dcm2niixOnce(c.dir, d2nOut) : undefined;
+        } else {
+          theirs = dcm2niixOnce(c.dir, d2nOut);
+          mine = await ours();
+        }
+        times.push(mine);
+        if (theirs !== undefined) { d2n.push(theirs); ratios.push(mine / theirs); }
+      }
+      const mem = withMemory ? measureInChild('load', c.dir) : undefined;
+      const ratio = ratios.length ? median(ratios) : undefined;
+      rows.push([
+        c.name,
+        median(times).toFixed(0),
+        (onDisk / MB / (median(times) / 1000)).toFixed(0),
+        `${median(scans).toFixed(0)} / ${median(loads).toFixed(0)}`,
+        d2n.length ? median(d2n).toFixed(0) : 'n/a',
+        ratio === undefined ? 'n/a' : ratio.toFixed(2),
+        ratios.length ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : 'n/a',
+        mem ? (mem.peakRss / MB).toFixed(0) : '–',
+        mem ? ((mem.peakRss - mem.baselineRss) / mem.volumeBytes).toFixed(2) : '–',
+        mem ? (mem.peakArrayBuffers / mem.volumeBytes).toFixed(2) : '–',
+      ]);
+      const rounds = times.map((t, n) => `${t.toFixed(0)}${d2n[n] === undefined ? '' : ` / ${d2n[n]!.toFixed(0)} = ${ratios[n]!.toFixed(2)}`}`);
+      notes.push(`${c.name}: ${last.dims.join('×')} → ${last.type}, ${(last.bytes / MB).toFixed(1)} MB in memory, ${(onDisk / MB).toFixed(1)} MB of files; `
+        + `rounds (ours${withD2n ? ' / dcm2niix = ratio' : ''}, ms) ${rounds.join('; ')}`
+        + (mem ? `; child (cold, 1 run) ${mem.ms.toFixed(0)} ms, baseline RSS ${(mem.baselineRss / MB).toFixed(0)} MB` : '')
+        + (c.target !== undefined && ratio !== undefined ? `; target median ratio ≤ ${c.target}: ${ratio <= c.target ? 'met' : 'MISSED'}` : ''));
     }
-    const ours = median(times);
-    const d2n = dcm2niixMedian(c.dir, 3);
-    const mem = measureInChild('load', c.dir);
-    rows.push([
-      c.name,
-      ours.toFixed(0),
-      (onDisk / MB / (ours / 1000)).toFixed(0),
-      `${median(scans).toFixed(0)} / ${median(loads).toFixed(0)}`,
-      d2n === null ? 'n/a' : d2n.toFixed(0),
-      d2n === null ? 'n/a' : (ours / d2n).toFixed(2),
-      (mem.peakRss / MB).toFixed(0),
-      ((mem.peakRss - mem.baselineRss) / mem.volumeBytes).toFixed(2),
-      (mem.peakArrayBuffers / mem.volumeBytes).toFixed(2),
-    ]);
-    notes.push(`${c.name}: ${last.dims.join('×')} → ${last.type}, ${(last.bytes / MB).toFixed(1)} MB in memory, ${(onDisk / MB).toFixed(1)} MB of files; `
-      + `runs ${times.map((t) => t.toFixed(0)).join(', ')} ms; child (cold, 1 run) ${mem.ms.toFixed(0)} ms, baseline RSS ${(mem.baselineRss / MB).toFixed(0)} MB`);
+  } finally {
+    rmSync(d2nOut, { recursive: true, force: true });
   }
 
   // Label write.
+  if (!args.includes('--no-label')) await labelBench(runs, withMemory, rows, notes);
+
+  // Table.
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(' | ')} |`;
+  const out = [
+    `SliceSAM I/O benchmark — node ${process.version}, ${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cpus, `
+      + `${runs} rounds (DICOM: ours and dcm2niix alternating, medians; ratio: median of the per-round ratios)`,
+    line(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(line),
+    '',
+    'MB/s: size of the files read (DICOM) or of the uncompressed label, per second. dcm2niix also writes its .nii; ours only loads.',
+    'peak RSS: peak RSS (VmHWM) of a fresh child process doing the one operation; base: its RSS just before (after imports'
+      + ' and, for the label, after building the label). arrayBuf: largest process.memoryUsage().arrayBuffers seen (sampled every 2 ms).',
+    ...notes.map((n) => `- ${n}`),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (!args.includes('--keep') && !opt('--ct-dir')) {
+    // Keep the folder between runs by default only when asked: it is 150 MB of /tmp.
+    rmSync(ct, { recursive: true, force: true });
+  }
+}
+
+async function labelBench(runs: number, withMemory: boolean, rows: string[][], notes: string[]): Promise<void> {
   const label = makeLabel(LABEL_DIMS);
   let nonzero = 0;
   for (const x of label) if (x) nonzero++;
@@ -261,39 +333,20 @@ async function bench(): Promise<void> {
     labelTimes.push(performance.now() - t0);
   }
   const labelMs = median(labelTimes);
-  const lmem = measureInChild('label');
+  const lmem = withMemory ? measureInChild('label') : undefined;
   rows.push([
     'write label 512×512×300 .nii.gz',
     labelMs.toFixed(0),
     (label.byteLength / MB / (labelMs / 1000)).toFixed(0),
     '–', '–', '–',
-    (lmem.peakRss / MB).toFixed(0),
-    ((lmem.peakRss - lmem.baselineRss) / lmem.volumeBytes).toFixed(2),
-    (lmem.peakArrayBuffers / lmem.volumeBytes).toFixed(2),
+    '–',
+    lmem ? (lmem.peakRss / MB).toFixed(0) : '–',
+    lmem ? ((lmem.peakRss - lmem.baselineRss) / lmem.volumeBytes).toFixed(2) : '–',
+    lmem ? (lmem.peakArrayBuffers / lmem.volumeBytes).toFixed(2) : '–',
   ]);
   notes.push(`label: ${(100 * nonzero / label.length).toFixed(2)} % labelled (values 1..3), ${(label.byteLength / MB).toFixed(1)} MB uint8 → ${(gzBytes / MB).toFixed(2)} MB .nii.gz; `
-    + `runs ${labelTimes.map((t) => t.toFixed(0)).join(', ')} ms; child (cold) ${lmem.ms.toFixed(0)} ms; target ≤ 500 ms: ${labelMs <= 500 ? 'met' : 'MISSED'}; `
-    + `(peak−base) ÷ label target ≤ 2.5: ${(lmem.peakRss - lmem.baselineRss) / lmem.volumeBytes <= 2.5 ? 'met' : 'MISSED'}`);
-
-  // Table.
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(' | ')} |`;
-  const out = [
-    `SliceSAM I/O benchmark — node ${process.version}, ${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cpus, median of ${runs} warm runs (dcm2niix: median of 3)`,
-    line(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(line),
-    '',
-    'MB/s: size of the files read (DICOM) or of the uncompressed label, per second. dcm2niix also writes its .nii; ours only loads.',
-    'peak RSS: maxRSS of a fresh child process doing the one operation; base: its RSS just before (after imports'
-      + ' and, for the label, after building the label). arrayBuf: largest process.memoryUsage().arrayBuffers seen (sampled every 2 ms).',
-    ...notes.map((n) => `- ${n}`),
-  ];
-  process.stdout.write(`${out.join('\n')}\n`);
-  if (!args.includes('--keep') && !opt('--ct-dir')) {
-    // Keep the folder between runs by default only when asked: it is 150 MB of /tmp.
-    rmSync(ct, { recursive: true, force: true });
-  }
+    + `runs ${labelTimes.map((t) => t.toFixed(0)).join(', ')} ms; target ≤ 500 ms: ${labelMs <= 500 ? 'met' : 'MISSED'}`
+    + (lmem ? `; child (cold) ${lmem.ms.toFixed(0)} ms; (peak−base) ÷ label target ≤ 2.5: ${(lmem.peakRss - lmem.baselineRss) / lmem.volumeBytes <= 2.5 ? 'met' : 'MISSED'}` : ''));
 }
 
 if (args[0] === '--child') {

@@ -96,8 +96,10 @@ export function headerFromDataSet(
     throw new VolumeError('too-large', path,
       `the image claims ${columns}×${rows}×${numberOfFrames} voxels of ${bitsAllocated} bits (${frameBytes * numberOfFrames} bytes), more than we can hold`);
   }
+  let pixelDataOffset: number | undefined;
   if (pixel.length !== 0xffffffff && parsed.fileOffsetShift !== undefined) {
-    const end = pixel.dataOffset + parsed.fileOffsetShift + pixel.length;
+    pixelDataOffset = pixel.dataOffset + parsed.fileOffsetShift;
+    const end = pixelDataOffset + pixel.length;
     if (end > fileSize) {
       throw new VolumeError('truncated', path,
         `pixel data claims ${pixel.length} bytes but the file ends ${end - fileSize} bytes short of that`);
@@ -123,7 +125,7 @@ export function headerFromDataSet(
     seriesDescription: str(ds, 'x0008103e'), seriesNumber: num(ds, 'x00200011'), instanceNumber: num(ds, 'x00200013'),
     imagePositionPatient: ipp, imageOrientationPatient: iop, pixelSpacing, imagerPixelSpacing,
     sliceThickness, spacingBetweenSlices, highBit, photometricInterpretation: str(ds, 'x00280004'),
-    rescaleSlope: slope, rescaleIntercept: intercept, windowCenter, windowWidth, frames,
+    rescaleSlope: slope, rescaleIntercept: intercept, windowCenter, windowWidth, frames, pixelDataOffset,
   };
   const header: DicomHeader = {
     kind: 'image',

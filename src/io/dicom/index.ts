@@ -5,4 +5,4 @@ export { readDicomSeries, type DicomFileLookup } from './read-series.ts';
 export { sniffDicom, type DicomLayout } from './detect.ts';
 export { describeTransferSyntax, isNativeTransferSyntax } from './transfer-syntax.ts';
 export { DICOM_WARNING, hasWarning, type DicomWarningName } from './warnings.ts';
-export type { DicomFrameInfo, DicomHeader, DicomNonImage, DicomSeries } from './types.ts';
+export type { DicomFrameInfo, DicomHeader, DicomNonImage, DicomSeries, ReadsInto } from './types.ts';

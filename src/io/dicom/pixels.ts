@@ -1,6 +1,6 @@
 /** Copying native (uncompressed) pixel data into a voxel array: byte order and stored-bit handling. */
 import type { VoxelArray, VoxelType } from '../../shared/volume.ts';
-import { rangeOf, type Range } from './kernels.ts';
+import { rangeOf, trimStored16, type Range } from './kernels.ts';
 
 export interface PixelLayout {
   bitsAllocated: number;
@@ -53,16 +53,27 @@ export function copyPixels(
   bytes.set(src.subarray(srcOffset, srcOffset + count * width));
   if (layout.bigEndian && width > 1) swapBytes(bytes, width);
   const view = dst.subarray(dstOffset, dstOffset + count);
-  const bits = layout.bitsStored;
-  if (bits > 0 && bits < layout.bitsAllocated) {
-    // Pixels may carry overlay or garbage bits above BitsStored: sign-extend or mask them away.
-    if (layout.signed) {
-      const shift = 32 - bits;
-      for (let i = 0; i < count; i++) view[i] = (view[i]! << shift) >> shift;
-    } else {
-      const mask = 2 ** bits - 1;
-      for (let i = 0; i < count; i++) view[i] = (view[i]! & mask) >>> 0;
-    }
-  }
+  keepStoredBits(view, layout);
   return measure ? rangeOf(view) : declaredRange(layout, width);
+}
+
+/**
+ * Pixels may carry overlay or garbage bits above BitsStored: sign-extend or
+ * mask them away, in place (little-endian or already swapped voxels).
+ */
+export function keepStoredBits(view: VoxelArray, layout: PixelLayout): void {
+  const bits = layout.bitsStored;
+  if (!(bits > 0 && bits < layout.bitsAllocated)) return;
+  if ((layout.signed && view instanceof Int16Array) || (!layout.signed && view instanceof Uint16Array)) {
+    trimStored16(view, bits);
+    return;
+  }
+  const count = view.length;
+  if (layout.signed) {
+    const shift = 32 - bits;
+    for (let i = 0; i < count; i++) view[i] = (view[i]! << shift) >> shift;
+  } else {
+    const mask = 2 ** bits - 1;
+    for (let i = 0; i < count; i++) view[i] = (view[i]! & mask) >>> 0;
+  }
 }

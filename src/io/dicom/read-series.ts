@@ -1,24 +1,25 @@
 /**
  * readDicomSeries: the voxels of one series as a Volume. Slices are ordered by
  * position along the slice normal; the output array is allocated once and
- * each file is read once, its frames copied straight into place. Where
+ * each file is read once, its frames copied straight into place (or, from
+ * files that can read into memory we own, as Node's can, read straight into
+ * place with no copy at all). Where
  * slices are missing from an evenly spaced series, blank (0) slices fill
  * their slots so that every slice read keeps its ImagePositionPatient.
  */
 import { VolumeError } from '../../shared/errors.ts';
 import type { SourceFile } from '../../shared/source-file.ts';
 import { BYTES_PER_VOXEL, newVoxelArray, type Vec3, type Volume, type VoxelArray, type VoxelType } from '../../shared/volume.ts';
-import { fittingType } from '../rescale.ts';
-import { scale16 } from './kernels.ts';
+import { INT16_OVERFLOW, rangeOf, scale16Stored, UINT16_OVERFLOW, type Overflow16 } from './kernels.ts';
 import { affineSpacing, lpsToRas } from '../geometry.ts';
 import { sniffDicom } from './detect.ts';
 import { MAX_PIXEL_BYTES, UNDEFINED_LENGTH } from './limits.ts';
 import { parseDicomBytes } from './parse.ts';
-import { copyPixels, declaredRange, storedVoxelType, type PixelLayout } from './pixels.ts';
+import { copyPixels, declaredRange, keepStoredBits, storedVoxelType, type PixelLayout } from './pixels.ts';
 import { rescaledType, rescaleVolume, type SliceScale } from './rescale.ts';
 import { planSlices, type SliceInput } from './slice-geometry.ts';
 import { describeTransferSyntax, isBigEndian, isNativeTransferSyntax } from './transfer-syntax.ts';
-import type { DicomHeader, DicomSeries } from './types.ts';
+import type { DicomHeader, DicomSeries, ReadsInto } from './types.ts';
 import { DICOM_WARNING, warning } from './warnings.ts';
 
 /** Where readDicomSeries gets a header's file: a map by path, or a function. */
@@ -36,6 +37,10 @@ const COLOUR = /^(RGB|YBR|PALETTE|HSV|ARGB|CMYK)/i;
 const ORIENTATION_TOLERANCE = 1e-3;
 /** Files read ahead of the one being copied. */
 const READ_AHEAD = 4;
+/** Files read ahead when they are read straight into the volume (no buffer per file). */
+const READ_AHEAD_IN_PLACE = 8;
+/** Headers longer than this are not read apart from their pixels. */
+const MAX_IN_PLACE_HEADER = 1 << 20;
 
 function validate(h: DicomHeader, first: DicomHeader): void {
   if (!isNativeTransferSyntax(h.transferSyntaxUid)) {
@@ -93,11 +98,14 @@ function slicesOf(h: DicomHeader): Slice[] {
   });
 }
 
-/** The 16-bit patterns a fused scaling wrote, read as the type their range fits. */
-function reinterpret16(stored: VoxelArray, storedType: VoxelType, scales: readonly SliceScale[]): { data: VoxelArray; datatype: VoxelType } {
-  let min = Infinity, max = -Infinity;
-  for (const s of scales) { min = Math.min(min, s.min); max = Math.max(max, s.max); }
-  const datatype = fittingType(storedType, min, max);
+/**
+ * The 16-bit patterns a fused scaling wrote, read as the type that holds them
+ * all, chosen as fittingType (../rescale.ts) chooses: the stored type, else
+ * the other 16-bit type; else (neither holds them) read again, widening.
+ */
+function reinterpret16(stored: VoxelArray, storedType: VoxelType, overflow: Overflow16): { data: VoxelArray; datatype: VoxelType } {
+  const int16 = !(overflow & INT16_OVERFLOW), uint16 = !(overflow & UINT16_OVERFLOW);
+  const datatype = storedType === 'int16' ? (int16 ? 'int16' : uint16 ? 'uint16' : undefined) : (uint16 ? 'uint16' : int16 ? 'int16' : undefined);
   if (datatype === 'int16') return { data: new Int16Array(stored.buffer, stored.byteOffset, stored.length), datatype };
   if (datatype === 'uint16') return { data: new Uint16Array(stored.buffer, stored.byteOffset, stored.length), datatype };
   throw new Refit();
@@ -110,6 +118,29 @@ function layoutOf(h: DicomHeader, transferSyntaxUid: string): PixelLayout {
     signed: h.pixelRepresentation === 1,
     bigEndian: isBigEndian(transferSyntaxUid),
   };
+}
+
+/**
+ * The layout of the pixels a file read in place put in the volume, when its
+ * header (the bytes before its pixel data) still says what the scan saw:
+ * native little-endian pixel data of at least one frame, starting right where
+ * the header bytes end. Undefined otherwise (the caller reads the file whole).
+ */
+async function inPlaceLayout(head: Uint8Array, scanned: DicomHeader): Promise<PixelLayout | undefined> {
+  const layout = sniffDicom(head);
+  if (!layout) return undefined;
+  const parsed = await parseDicomBytes(head, layout, false);
+  if (parsed.status !== 'ok' || !parsed.pixelData || parsed.fileOffsetShift === undefined) return undefined;
+  const ts = parsed.transferSyntaxUid;
+  const pixel = parsed.pixelData;
+  const frameBytes = scanned.rows * scanned.columns * (scanned.bitsAllocated / 8);
+  if (!isNativeTransferSyntax(ts) || isBigEndian(ts) || pixel.length === UNDEFINED_LENGTH || pixel.length < frameBytes) return undefined;
+  if (pixel.dataOffset + parsed.fileOffsetShift !== head.length) return undefined;
+  // The attributes the volume was laid out by must not have changed either.
+  const ds = parsed.dataSet;
+  if (ds.uint16('x00280010') !== scanned.rows || ds.uint16('x00280011') !== scanned.columns
+    || ds.uint16('x00280100') !== scanned.bitsAllocated || (ds.uint16('x00280103') ?? 0) !== scanned.pixelRepresentation) return undefined;
+  return layoutOf(scanned, ts);
 }
 
 async function open(lookup: DicomFileLookup, path: string): Promise<SourceFile> {
@@ -169,11 +200,28 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
   // the range BitsStored allows already fits a type no wider than the stored one
   // (12-bit CT with an intercept of -1024 → int16).
   const declared = declaredRange(layoutOf(first, first.transferSyntaxUid), bpp);
-  // 16-bit data with integer scales: scale each slice in place in one pass while measuring
-  // (the common CT case), instead of a measuring pass and then a scaling pass.
+  // 16-bit data with integer scales: scale each slice in one pass that also finds whether int16
+  // or uint16 holds the results (the common CT case), instead of a measuring pass and then a scaling pass.
   const fused = allowFused && !floatDirect && bpp === 2 && present.some((s) => s.slope !== 1 || s.intercept !== 0);
   const measure = !floatDirect && present.some((s) => s.slope !== 1 || s.intercept !== 0)
     && BYTES_PER_VOXEL[rescaledType(storedType, present.map((s) => ({ slope: s.slope, intercept: s.intercept, ...declared })))] > bpp;
+
+  const frameBytes = sliceLength * bpp;
+  let overflow: Overflow16 = 0;
+  /** The stored voxels of slot k as a view of the volume (the bytes a file's pixels are read into). */
+  const slot = (k: number): Uint8Array => new Uint8Array(stored.buffer, stored.byteOffset + k * frameBytes, frameBytes);
+  /** Slot k holds its stored little-endian voxels: keep BitsStored, then scale (fused) or note the range. */
+  const finishInPlace = (k: number, slice: Slice, layoutInfo: PixelLayout): void => {
+    const view = stored.subarray(k * sliceLength, (k + 1) * sliceLength);
+    if (fused) {
+      const out = new Int16Array(stored.buffer, stored.byteOffset + k * frameBytes, sliceLength);
+      overflow |= scale16Stored(view as Int16Array | Uint16Array, out, layoutInfo.bitsStored, slice.slope, slice.intercept);
+      return;
+    }
+    keepStoredBits(view, layoutInfo);
+    const { min, max } = measure ? rangeOf(view) : declaredRange(layoutInfo, bpp);
+    scales[k] = { slope: slice.slope, intercept: slice.intercept, min, max };
+  };
 
   // Each file once, its frames copied to their k positions.
   const perFile = new Map<string, Array<{ k: number; slice: Slice }>>();
@@ -183,20 +231,51 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
     if (!list) perFile.set(slice.path, (list = []));
     list.push({ k, slice });
   });
-  // Read a few files ahead so disk reads overlap parsing and copying.
   const entries = [...perFile];
-  const pending = new Map<number, Promise<Uint8Array>>();
+  // A file that can be read into memory we own, with one little-endian frame
+  // at an offset the scan found, is read in one scatter read: its header into
+  // a small buffer, its pixels straight into their slot of the volume. Its
+  // header is parsed again and must put the pixels at that same offset; if
+  // anything differs, the file is read whole as any other.
+  const inPlace = (at: number, file: SourceFile): (SourceFile & ReadsInto) | undefined => {
+    const wanted = entries[at]![1];
+    const h = wanted[0]!.slice.header;
+    if (floats || wanted.length !== 1 || h.numberOfFrames !== 1 || wanted[0]!.slice.frame !== 0) return undefined;
+    if (h.pixelDataOffset === undefined || h.pixelDataOffset > MAX_IN_PLACE_HEADER || isBigEndian(h.transferSyntaxUid)) return undefined;
+    return typeof (file as Partial<ReadsInto>).readInto === 'function' ? file as SourceFile & ReadsInto : undefined;
+  };
+  type Fetched = { bytes: Uint8Array } | { file: SourceFile; head: Uint8Array; got: number };
+  // Read a few files ahead so disk reads overlap parsing and copying.
+  const pending = new Map<number, Promise<Fetched>>();
+  let ahead = READ_AHEAD;
   const prefetch = (at: number): void => {
     if (at >= entries.length || pending.has(at)) return;
-    const read = open(files, entries[at]![0]).then((f) => f.read());
+    const read = open(files, entries[at]![0]).then(async (f): Promise<Fetched> => {
+      const direct = inPlace(at, f);
+      if (!direct) return { bytes: await f.read() };
+      ahead = READ_AHEAD_IN_PLACE;
+      const head = new Uint8Array(entries[at]![1][0]!.slice.header.pixelDataOffset!);
+      const got = await direct.readInto([head, slot(entries[at]![1][0]!.k)], 0);
+      return { file: f, head, got };
+    });
     read.catch(() => undefined); // surfaced when awaited in order; never unhandled
     pending.set(at, read);
   };
   for (let at = 0; at < entries.length; at++) {
-    for (let ahead = at; ahead < at + READ_AHEAD; ahead++) prefetch(ahead);
+    for (let next = at; next < at + ahead; next++) prefetch(next);
     const [path, wanted] = entries[at]!;
-    const bytes = await pending.get(at)!;
+    const fetched = await pending.get(at)!;
     pending.delete(at);
+    if ('head' in fetched) {
+      const { k, slice } = wanted[0]!;
+      const layoutInfo = fetched.got >= fetched.head.length + frameBytes ? await inPlaceLayout(fetched.head, slice.header) : undefined;
+      if (layoutInfo) {
+        finishInPlace(k, slice, layoutInfo);
+        continue;
+      }
+      // Not as the scan saw it: read it whole, as any file.
+    }
+    const bytes = 'bytes' in fetched ? fetched.bytes : await fetched.file.read();
     if (bytes.length === 0) throw new VolumeError('empty', path, 'the file is empty (0 bytes)');
     const layout = sniffDicom(bytes);
     if (!layout) throw new VolumeError('not-recognised', path, 'not a DICOM file (any more): no "DICM" marker at byte 128');
@@ -214,7 +293,6 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
     }
     const array = parsed.dataSet.byteArray as Uint8Array;
     const available = Math.max(0, Math.min(pixel.length, array.length - pixel.dataOffset));
-    const frameBytes = sliceLength * bpp;
     const header = wanted[0]!.slice.header;
     const layoutInfo = layoutOf(header, ts);
     for (const { k, slice } of wanted) {
@@ -230,30 +308,33 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
         const { slope, intercept } = slice;
         const base = k * sliceLength;
         for (let i = 0; i < sliceLength; i++) floats[base + i] = stored[i]! * slope + intercept;
-      } else {
-        const at = array.byteOffset + src;
-        const out = fused ? new Int16Array(stored.buffer, stored.byteOffset + k * sliceLength * 2, sliceLength) : null;
-        if (out && at % 2 === 0 && !layoutInfo.bigEndian && layoutInfo.bitsStored === 16) {
-          // Aligned little-endian 16-bit pixels need no copy first: scale straight from the file's bytes.
-          const from = storedType === 'int16' ? new Int16Array(array.buffer, at, sliceLength) : new Uint16Array(array.buffer, at, sliceLength);
-          scales[k] = { slope: 1, intercept: 0, ...scale16(from, out, slice.slope, slice.intercept) };
-          continue;
-        }
-        const { min, max } = copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo, measure && !fused);
-        if (out) {
-          const view = stored.subarray(k * sliceLength, (k + 1) * sliceLength) as Int16Array | Uint16Array;
-          scales[k] = { slope: 1, intercept: 0, ...scale16(view, out, slice.slope, slice.intercept) };
-        } else {
-          scales[k] = { slope: slice.slope, intercept: slice.intercept, min, max };
-        }
+        continue;
       }
+      const at = array.byteOffset + src;
+      if (fused && at % 4 === 0 && !layoutInfo.bigEndian) {
+        // 4-byte-aligned little-endian 16-bit pixels need no copy first: scale straight from the file's bytes
+        // (two voxels per 32-bit word; otherwise the copy below, then the same scaling in place, is faster).
+        const from = storedType === 'int16' ? new Int16Array(array.buffer, at, sliceLength) : new Uint16Array(array.buffer, at, sliceLength);
+        const out = new Int16Array(stored.buffer, stored.byteOffset + k * frameBytes, sliceLength);
+        overflow |= scale16Stored(from, out, layoutInfo.bitsStored, slice.slope, slice.intercept);
+        continue;
+      }
+      if (fused) {
+        // Copy (swapping bytes, keeping BitsStored), then scale in place.
+        copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo, false);
+        const view = stored.subarray(k * sliceLength, (k + 1) * sliceLength) as Int16Array | Uint16Array;
+        overflow |= scale16Stored(view, new Int16Array(stored.buffer, stored.byteOffset + k * frameBytes, sliceLength), 16, slice.slope, slice.intercept);
+        continue;
+      }
+      const { min, max } = copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo, measure);
+      scales[k] = { slope: slice.slope, intercept: slice.intercept, min, max };
     }
   }
 
   const { data, datatype } = floats
     ? { data: floats, datatype: 'float32' as const }
     : fused
-      ? reinterpret16(stored, storedType, scales)
+      ? reinterpret16(stored, storedType, overflow)
       : rescaleVolume(stored, storedType, sliceLength, scales);
   const affine = lpsToRas(plan.affineLps);
   const warnings = [...plan.warnings];

@@ -57,6 +57,13 @@ export interface DicomHeader {
   windowWidth?: number;
   /** Enhanced multi-frame only: per-frame geometry (shared groups already merged in). */
   frames?: DicomFrameInfo[];
+  /**
+   * File offset of the first pixel byte (the PixelData value), when the pixel
+   * data is native and the data set is not deflated: lets a reader that can
+   * read into memory it owns put the pixels straight in place. The file is
+   * parsed again when read, and this offset is only trusted when it agrees.
+   */
+  pixelDataOffset?: number;
 }
 
 /** A DICOM file that holds no image we read (SR, RTSTRUCT, SEG, PR, KOS, DICOMDIR, …). */
@@ -88,4 +95,15 @@ export interface DicomSeries {
   sliceCount: number;
   /** The files, in path order (readDicomSeries orders slices by position). */
   headers: DicomHeader[];
+}
+
+/**
+ * What a SourceFile may offer besides `read` (Node's disk files do,
+ * src/io/node/files.ts): read the file from `position` into `targets` in
+ * turn (a scatter read), filling each before the next; resolves to the bytes
+ * read in all, fewer only at the end of the file. Lets readDicomSeries read
+ * pixels straight into the volume, with no copy and no buffer per file.
+ */
+export interface ReadsInto {
+  readInto(targets: readonly Uint8Array[], position: number): Promise<number>;
 }
