@@ -24,6 +24,23 @@ function modelFiles(dir = MODELS): string[] {
   });
 }
 
+/** models/index.json: every manifest (models/<id>.json, models/<dir>/manifest.json) with its display name. */
+function modelIndex(): string {
+  const entries = modelFiles()
+    .filter((path) => path.endsWith('.json') && (dirname(path) === MODELS || path.endsWith(`${sep}manifest.json`)))
+    .flatMap((path) => {
+      try {
+        const m = JSON.parse(readFileSync(path, 'utf8')) as { id?: unknown; name?: unknown };
+        if (typeof m.id !== 'string' || typeof m.name !== 'string') return [];
+        return [{ id: m.id, name: m.name, manifest: `models/${relative(MODELS, path).split(sep).join('/')}` }];
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+  return `${JSON.stringify(entries, null, 2)}\n`;
+}
+
 /**
  * The app's own models/ folder (manifests, the test fixture, and any graphs a site
  * deploys with the app) is served at /models/ in development and copied into dist/models/.
@@ -34,6 +51,11 @@ function appModels(): Plugin {
     configureServer(server) {
       server.middlewares.use('/models', (req, res, next) => {
         const rel = decodeURIComponent((req.url ?? '/').split('?')[0]!).replace(/^\/+/, '');
+        if (rel === 'index.json') {
+          res.writeHead(200, { 'Content-Type': 'application/json', ...crossOriginIsolation });
+          res.end(modelIndex());
+          return;
+        }
         const path = resolve(MODELS, rel);
         if (!path.startsWith(MODELS + sep) || !existsSync(path) || !statSync(path).isFile()) return next();
         const type = extname(path) === '.json' ? 'application/json' : 'application/octet-stream';
@@ -42,6 +64,7 @@ function appModels(): Plugin {
       });
     },
     generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'models/index.json', source: modelIndex() });
       for (const path of modelFiles()) {
         this.emitFile({ type: 'asset', fileName: `models/${relative(MODELS, path).split(sep).join('/')}`, source: readFileSync(path) });
       }

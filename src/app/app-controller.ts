@@ -23,6 +23,7 @@ import type { SliceSamApp } from '../ui/app-shell.ts';
 import type { BusyState, DrawTool, MessageLevel, SkippedItem, StatusMessage, ToolState, VolumeItem } from '../ui/types.ts';
 import type { DisplayRange, ViewerController } from '../viewer/viewer-controller.ts';
 import { readCaseOutputs, saveCaseOutputs, type CaseOutputs } from './case-outputs.ts';
+import { AnnotationController } from './annotation.ts';
 
 const MAX_MESSAGES = 50;
 /** Unsaved work reaches IndexedDB this long after the last change (the promise is ≤ 2 s). */
@@ -119,6 +120,7 @@ export class AppController {
   #sources = new Map<string, VolumeSource>();
   #task: AbortController | null = null;
   #volume: Volume | null = null;
+  readonly #annotation: AnnotationController | null;
   #nextMessageId = 1;
   #autosaveTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last autosave that reached IndexedDB (tests and the crash-restore notice read it). */
@@ -144,7 +146,38 @@ export class AppController {
     shell.addEventListener('select-object', (e) => this.selectObject(e.detail.labelValue));
     shell.addEventListener('cancel-task', () => this.cancel());
     shell.addEventListener('dismiss-messages', () => this.#update({ messages: this.#state.messages.filter((m) => m.level !== 'error') }));
-    if (viewer) viewer.onLabelsChange = () => this.#changed();
+    shell.addEventListener('set-prompt-tool', (e) => this.setPromptTool(e.detail.tool));
+    shell.addEventListener('propagate', (e) => void this.#annotation?.propagate(e.detail.mode));
+    shell.addEventListener('undo', () => void this.#annotation?.undo());
+    shell.addEventListener('redo', () => void this.#annotation?.redo());
+    shell.addEventListener('select-model', (e) => this.#annotation?.selectModel(e.detail.id));
+    shell.addEventListener('toggle-lock', () => this.toggleLock());
+    shell.addEventListener('go-to-slice', (e) => this.#annotation?.goToSlice(e.detail.axis, e.detail.slice));
+    shell.addEventListener('step-slice', (e) => this.#annotation?.step(e.detail.delta));
+    shell.addEventListener('cycle-object', (e) => this.cycleObject(e.detail.delta));
+    this.#annotation = viewer
+      ? new AnnotationController({
+          viewer,
+          begin: (busy) => this.#begin(busy),
+          progress: (signal, done, total, label) => this.#progress(signal, done, total, label),
+          end: (signal) => this.#end(signal),
+          fail: (signal, e, what) => this.#fail(signal, e, what),
+          message: (level, text) => this.#message(level, text),
+          changed: () => this.#changed(),
+          objects: () => this.#state.objects,
+          activeLabel: () => this.#state.activeLabel,
+          drawTool: () => this.#state.tool,
+          render: () => this.#render(),
+        })
+      : null;
+    void this.#annotation?.loadModelList();
+    if (viewer) {
+      viewer.onLabelsChange = () => this.#changed();
+      viewer.onChange = () => {
+        this.#annotation?.crosshairMoved();
+        this.#render();
+      };
+    }
     // Work not yet in IndexedDB when the tab closes: one last try.
     window.addEventListener('pagehide', () => void this.#flushAutosave());
     this.#render();
@@ -158,6 +191,10 @@ export class AppController {
   /** The volume in the viewer, as io read it. */
   get volume(): Volume | null {
     return this.#volume;
+  }
+
+  get annotation(): AnnotationController | null {
+    return this.#annotation;
   }
 
   get lastAutosave(): number {
@@ -322,6 +359,8 @@ export class AppController {
       signal.throwIfAborted();
       this.#viewer?.setLabels(start.labels);
       this.#end(signal);
+      this.#annotation?.openCase(id, volume);
+      this.#annotation?.setTool(null);
       this.#update({ selectedId: id, loadingId: null, objects: start.objects, activeLabel: start.objects[0]?.labelValue ?? 1, dirty: start.dirty, tool: 'off' });
       this.#applyObjects();
       this.#viewer?.setDrawMode({ kind: 'off' });
@@ -418,8 +457,36 @@ export class AppController {
 
   setTool(tool: DrawTool): void {
     if (!this.#volume) return;
+    if (tool !== 'off') this.#annotation?.setTool(null);
     this.#update({ tool });
     this.#viewer?.setDrawMode(tool === 'off' ? { kind: 'off' } : tool === 'erase' ? { kind: 'erase' } : { kind: 'pen', value: this.#state.activeLabel });
+  }
+
+  /** Box / point prompts (the brush and eraser go off). */
+  setPromptTool(tool: 'box' | 'positive' | 'negative' | null): void {
+    if (!this.#volume || !this.#annotation) return;
+    if (tool) {
+      this.#update({ tool: 'off' });
+      this.#viewer?.setDrawMode({ kind: 'off' });
+    }
+    this.#annotation.setTool(tool);
+  }
+
+  toggleLock(): void {
+    const a = this.#annotation;
+    if (!a || !this.#volume) return;
+    const label = this.#state.activeLabel;
+    if (a.locked.has(label)) a.locked.delete(label);
+    else a.locked.add(label);
+    this.#message('info', `Object ${label} ${a.locked.has(label) ? 'locked: propagation and brushing leave it alone' : 'unlocked'}.`);
+    this.#render();
+  }
+
+  cycleObject(delta: number): void {
+    const objects = this.#state.objects;
+    if (objects.length === 0) return;
+    const at = objects.findIndex((o) => o.labelValue === this.#state.activeLabel);
+    this.selectObject(objects[(at + delta + objects.length) % objects.length]!.labelValue);
   }
 
   newObject(): void {
@@ -434,6 +501,7 @@ export class AppController {
     if (!this.#state.objects.some((o) => o.labelValue === labelValue)) return;
     this.#update({ activeLabel: labelValue });
     if (this.#state.tool === 'pen') this.setTool('pen');
+    this.#annotation?.crosshairMoved();
   }
 
   #applyObjects(): void {
@@ -475,6 +543,7 @@ export class AppController {
   /** Before another case opens: unsaved work goes to IndexedDB. */
   async #leaveCase(): Promise<void> {
     await this.#flushAutosave();
+    this.#annotation?.closeCase();
   }
 
   /** Cancel the running task, if any. */
@@ -578,6 +647,19 @@ export class AppController {
       downloadable: s.session?.kind === 'demo',
     };
     shell.tools = tools;
+    const a = this.#annotation;
+    if (a) {
+      shell.annotation = {
+        promptTool: a.tool,
+        canUndo: a.history.canUndo,
+        canRedo: a.history.canRedo,
+        models: a.models.map((m) => ({ id: m.id, name: m.name })),
+        modelId: a.modelId,
+        device: a.device,
+        activeLocked: a.locked.has(s.activeLabel),
+      };
+      shell.confidence = this.#volume ? a.confidence() : null;
+    }
     const shown = s.queue.cases.find((c) => c.id === s.selectedId);
     shell.caption = shown && this.#volume ? `${shown.name} · ${this.#volume.dims.join(' × ')}` : '';
   }

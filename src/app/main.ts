@@ -31,7 +31,7 @@ async function start(): Promise<void> {
 
   const app = new AppController(shell, new IoClient(), viewer);
   if (viewerError) shell.messages = [...shell.messages, { id: 0, level: 'error', text: viewerError }];
-  if (shouldInstallTestHook()) installTestHook(app, () => viewer?.state() ?? null, () => viewer?.labels() ?? null);
+  if (shouldInstallTestHook()) installTestHook(app, () => viewer?.state() ?? null, () => viewer?.labels() ?? null, viewer);
 }
 
 void start();

@@ -8,6 +8,8 @@ import type { CaseStatus } from '../shared/cohort.ts';
 import type { Vec3, VoxelType } from '../shared/volume.ts';
 import type { ViewerState } from '../viewer/viewer-controller.ts';
 import type { AppController } from './app-controller.ts';
+import { voxelToWorld } from '../io/geometry.ts';
+import type { ViewerController } from '../viewer/viewer-controller.ts';
 
 export interface TestSnapshot {
   session: { kind: string; name: string; writable: boolean } | null;
@@ -33,10 +35,31 @@ export interface TestSnapshot {
   viewer: ViewerState | null;
 }
 
+export interface AnnotationSnapshot {
+  promptTool: string | null;
+  plane: string;
+  historySize: number;
+  canRedo: boolean;
+  locked: number[];
+  device: string | null;
+  modelId: string | null;
+  /** Prompted slices per object (label value → slice indices). */
+  prompted: Record<number, number[]>;
+  /** Slices with a confidence for the active object. */
+  confidenceSlices: number;
+}
+
 export interface TestHook {
   state(): TestSnapshot;
   /** Voxel count per label value in the open case's label map (value → count), or null. */
   labelCounts(): Record<number, number> | null;
+  /** The open case's label map in native voxel order, base64, or null. */
+  labelMap(): string | null;
+  annotation(): AnnotationSnapshot | null;
+  /** The native slice index under the crosshair in a plane. */
+  currentSlice(plane: 'axial' | 'coronal' | 'sagittal'): { axis: number; slice: number } | null;
+  /** Client (CSS px) position of voxel (i, j, k) of the open case in a plane's tile. */
+  clientPoint(ijk: [number, number, number], plane: 'axial' | 'coronal' | 'sagittal'): [number, number] | null;
 }
 
 declare global {
@@ -49,7 +72,7 @@ export function shouldInstallTestHook(): boolean {
   return import.meta.env.DEV || navigator.webdriver === true;
 }
 
-export function installTestHook(app: AppController, viewerState: () => ViewerState | null, labels: () => Uint8Array | null): void {
+export function installTestHook(app: AppController, viewerState: () => ViewerState | null, labels: () => Uint8Array | null, viewer: ViewerController | null = null): void {
   const hook: TestHook = {
     state() {
       const s = app.state;
@@ -80,6 +103,38 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
       const out: Record<number, number> = {};
       for (let i = 0; i < map.length; i++) if (map[i]) out[map[i]!] = (out[map[i]!] ?? 0) + 1;
       return out;
+    },
+    labelMap() {
+      const map = labels();
+      if (!map) return null;
+      let bin = '';
+      for (let i = 0; i < map.length; i += 0x8000) bin += String.fromCharCode(...map.subarray(i, i + 0x8000));
+      return btoa(bin);
+    },
+    annotation() {
+      const a = app.annotation;
+      if (!a) return null;
+      const prompted: Record<number, number[]> = {};
+      for (const o of app.state.objects) prompted[o.labelValue] = a.promptedSlices(o.labelValue);
+      return {
+        promptTool: a.tool,
+        plane: a.plane,
+        historySize: a.history.size,
+        canRedo: a.history.canRedo,
+        locked: [...a.locked],
+        device: a.device,
+        modelId: a.modelId,
+        prompted,
+        confidenceSlices: a.confidence()?.slices.filter((c) => c !== null).length ?? 0,
+      };
+    },
+    currentSlice(plane) {
+      return app.annotation?.currentSlice(plane) ?? null;
+    },
+    clientPoint(ijk, plane) {
+      const v = app.volume;
+      if (!v || !viewer) return null;
+      return viewer.mmToClient(voxelToWorld(v.affine, ijk[0], ijk[1], ijk[2]), plane);
     },
   };
   Object.defineProperty(window, '__slicesam', { value: Object.freeze(hook), configurable: true });

@@ -4,8 +4,30 @@ import { theme } from './theme.ts';
 import './tool-bar.ts';
 import './source-panel.ts';
 import './status-bar.ts';
+import './annotation-bar.ts';
+import './confidence-strip.ts';
 import type { SliceSamToolBar } from './tool-bar.ts';
-import type { BusyState, QueueCounts, SkippedItem, StatusMessage, ToolState, VolumeItem } from './types.ts';
+import type { AnnotationState, BusyState, ConfidenceStrip, QueueCounts, SkippedItem, StatusMessage, ToolState, VolumeItem } from './types.ts';
+
+/** Every shortcut, for the help overlay (`?`). */
+export const SHORTCUTS: [string, string][] = [
+  ['O / ⇧O', 'open files / a folder'],
+  ['N / B', 'next / previous case'],
+  ['R', 'box prompt (drag on a slice)'],
+  ['H / J', 'positive / negative point'],
+  ['P (or D) / E', 'brush / eraser'],
+  ['T', 'propagate until the object ends'],
+  ['⇧T', 'propagate between the prompts'],
+  ['[ / ]', 'propagate backward / forward from this slice'],
+  ['← → / PgUp PgDn', 'previous / next slice'],
+  ['A / C', 'add object / cycle objects'],
+  ['L', 'lock or unlock the active object'],
+  ['Ctrl+Z', 'undo'],
+  ['Ctrl+⇧Z / Ctrl+Y', 'redo'],
+  ['S / Ctrl+S', 'save'],
+  ['Esc', 'cancel the running work, or leave the current tool'],
+  ['?', 'this help'],
+];
 
 /**
  * The app shell: tool bar, source panel, viewer area and status bar.
@@ -30,6 +52,9 @@ export class SliceSamApp extends LitElement {
     counts: { attribute: false },
     resumeName: { attribute: false },
     tools: { attribute: false },
+    annotation: { attribute: false },
+    confidence: { attribute: false },
+    helpOpen: { state: true },
   };
 
   static override styles = [
@@ -37,11 +62,13 @@ export class SliceSamApp extends LitElement {
     css`
       :host {
         display: grid;
-        grid-template-rows: auto minmax(0, 1fr) auto;
+        grid-template-rows: auto auto minmax(0, 1fr) auto auto;
         grid-template-columns: 280px minmax(0, 1fr);
         grid-template-areas:
           'bar bar'
+          'anno anno'
           'side main'
+          'side strip'
           'status status';
         height: 100%;
         overflow: hidden;
@@ -49,6 +76,21 @@ export class SliceSamApp extends LitElement {
       slicesam-tool-bar { grid-area: bar; }
       slicesam-source-panel { grid-area: side; min-height: 0; }
       slicesam-status-bar { grid-area: status; }
+      slicesam-annotation-bar { grid-area: anno; }
+      slicesam-confidence-strip { grid-area: strip; }
+      .help {
+        position: fixed;
+        inset: 0;
+        display: grid;
+        place-items: center;
+        background: rgba(0, 0, 0, 0.45);
+        z-index: 10;
+      }
+      .help section { background: #fff; color: var(--ss-text); padding: 16px 20px; border-radius: 6px; min-width: 420px; box-shadow: 0 8px 30px #0006; }
+      .help h2 { margin: 0 0 8px; font-size: 15px; }
+      .help table { border-collapse: collapse; }
+      .help td { padding: 3px 10px 3px 0; }
+      .help td:first-child { font-weight: 600; white-space: nowrap; }
       main {
         grid-area: main;
         position: relative;
@@ -104,6 +146,11 @@ export class SliceSamApp extends LitElement {
   declare resumeName: string | null;
   /** Annotation tools of the open case. */
   declare tools: ToolState;
+  /** Prompting, propagation, undo, model. */
+  declare annotation: AnnotationState;
+  /** The confidence strip of the active object, or null. */
+  declare confidence: ConfidenceStrip | null;
+  declare helpOpen: boolean;
 
   #keys: AbortController | null = null;
 
@@ -119,6 +166,9 @@ export class SliceSamApp extends LitElement {
     this.counts = null;
     this.resumeName = null;
     this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
+    this.annotation = { promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false };
+    this.confidence = null;
+    this.helpOpen = false;
   }
 
   override connectedCallback(): void {
@@ -136,6 +186,7 @@ export class SliceSamApp extends LitElement {
   override render() {
     return html`
       <slicesam-tool-bar ?folder-supported=${this.folderSupported} .resumeName=${this.resumeName} .tools=${this.tools}></slicesam-tool-bar>
+      ${this.tools.caseOpen ? html`<slicesam-annotation-bar .tools=${this.tools} .annotation=${this.annotation}></slicesam-annotation-bar>` : nothing}
       <slicesam-source-panel
         .counts=${this.counts}
         .volumes=${this.volumes}
@@ -152,7 +203,16 @@ export class SliceSamApp extends LitElement {
               <p>Nothing is uploaded: images are read in this browser.</p>
             </div>`}
       </main>
+      ${this.tools.caseOpen && this.confidence ? html`<slicesam-confidence-strip .strip=${this.confidence}></slicesam-confidence-strip>` : nothing}
       <slicesam-status-bar .busy=${this.busy} .messages=${this.messages}></slicesam-status-bar>
+      ${this.helpOpen
+        ? html`<div class="help" role="dialog" aria-label="Keyboard shortcuts" @click=${() => (this.helpOpen = false)}>
+            <section>
+              <h2>Keyboard shortcuts</h2>
+              <table>${SHORTCUTS.map(([k, what]) => html`<tr><td>${k}</td><td>${what}</td></tr>`)}</table>
+            </section>
+          </div>`
+        : nothing}
     `;
   }
 
@@ -165,7 +225,24 @@ export class SliceSamApp extends LitElement {
       if (this.tools.caseOpen) fire(this, 'save-case', {});
       return;
     }
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && this.tools.caseOpen) {
+      const k = e.key.toLowerCase();
+      if (k === 'z' || k === 'y') {
+        e.preventDefault();
+        fire(this, k === 'y' || e.shiftKey ? 'redo' : 'undo', {});
+        return;
+      }
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === '?') {
+      e.preventDefault();
+      this.helpOpen = !this.helpOpen;
+      return;
+    }
+    if (this.tools.caseOpen && this.#annotationKey(e)) {
+      e.preventDefault();
+      return;
+    }
     const tool = this.tools.tool;
     if (e.key === 'n') {
       e.preventDefault();
@@ -176,7 +253,7 @@ export class SliceSamApp extends LitElement {
     } else if (e.key === 's' && this.tools.caseOpen) {
       e.preventDefault();
       fire(this, 'save-case', {});
-    } else if (e.key === 'd' && this.tools.caseOpen) {
+    } else if ((e.key === 'd' || e.key === 'p') && this.tools.caseOpen) {
       e.preventDefault();
       fire(this, 'set-tool', { tool: tool === 'pen' ? 'off' : 'pen' });
     } else if (e.key === 'e' && this.tools.caseOpen) {
@@ -191,6 +268,32 @@ export class SliceSamApp extends LitElement {
     } else if (e.key === 'Escape' && this.busy) {
       e.preventDefault();
       fire(this, 'cancel-task', {});
+    } else if (e.key === 'Escape' && this.helpOpen) {
+      this.helpOpen = false;
+    } else if (e.key === 'Escape' && this.tools.caseOpen && (this.annotation.promptTool || this.tools.tool !== 'off')) {
+      e.preventDefault();
+      fire(this, 'set-prompt-tool', { tool: null });
+      fire(this, 'set-tool', { tool: 'off' });
+    }
+  }
+
+  /** Keys of the open case's annotation; true when the key was used. */
+  #annotationKey(e: KeyboardEvent): boolean {
+    const prompt = (tool: 'box' | 'positive' | 'negative') => fire(this, 'set-prompt-tool', { tool: this.annotation.promptTool === tool ? null : tool });
+    switch (e.key) {
+      case 'r': prompt('box'); return true;
+      case 'h': prompt('positive'); return true;
+      case 'j': prompt('negative'); return true;
+      case 't': fire(this, 'propagate', { mode: 'until-end' }); return true;
+      case 'T': fire(this, 'propagate', { mode: 'between' }); return true;
+      case '[': fire(this, 'propagate', { mode: 'backward' }); return true;
+      case ']': fire(this, 'propagate', { mode: 'forward' }); return true;
+      case 'ArrowLeft': case 'PageDown': fire(this, 'step-slice', { delta: -1 }); return true;
+      case 'ArrowRight': case 'PageUp': fire(this, 'step-slice', { delta: 1 }); return true;
+      case 'a': fire(this, 'new-object', {}); return true;
+      case 'c': fire(this, 'cycle-object', { delta: 1 }); return true;
+      case 'l': fire(this, 'toggle-lock', {}); return true;
+      default: return false;
     }
   }
 }

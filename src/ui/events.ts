@@ -30,6 +30,20 @@ export interface SliceSamEventDetail {
   'select-object': { labelValue: number };
   /** Download the outputs kept in the browser (the demo cohort's labels/ folder). */
   'download-outputs': Record<string, never>;
+  /** Box, positive or negative point; null: back to the normal mouse. */
+  'set-prompt-tool': { tool: 'box' | 'positive' | 'negative' | null };
+  'propagate': { mode: 'between' | 'forward' | 'backward' | 'until-end' | 'all' };
+  'undo': Record<string, never>;
+  'redo': Record<string, never>;
+  'select-model': { id: string };
+  /** Lock or unlock the active object. */
+  'toggle-lock': Record<string, never>;
+  /** The confidence strip was clicked. */
+  'go-to-slice': { axis: 0 | 1 | 2; slice: number };
+  /** Slice keys. */
+  'step-slice': { delta: number };
+  /** Cycle the active object. */
+  'cycle-object': { delta: number };
 }
 
 export type SliceSamEventName = keyof SliceSamEventDetail;
@@ -51,6 +65,15 @@ declare global {
     'new-object': CustomEvent<SliceSamEventDetail['new-object']>;
     'select-object': CustomEvent<SliceSamEventDetail['select-object']>;
     'download-outputs': CustomEvent<SliceSamEventDetail['download-outputs']>;
+    'set-prompt-tool': CustomEvent<SliceSamEventDetail['set-prompt-tool']>;
+    'propagate': CustomEvent<SliceSamEventDetail['propagate']>;
+    'undo': CustomEvent<SliceSamEventDetail['undo']>;
+    'redo': CustomEvent<SliceSamEventDetail['redo']>;
+    'select-model': CustomEvent<SliceSamEventDetail['select-model']>;
+    'toggle-lock': CustomEvent<SliceSamEventDetail['toggle-lock']>;
+    'go-to-slice': CustomEvent<SliceSamEventDetail['go-to-slice']>;
+    'step-slice': CustomEvent<SliceSamEventDetail['step-slice']>;
+    'cycle-object': CustomEvent<SliceSamEventDetail['cycle-object']>;
   }
 }
 

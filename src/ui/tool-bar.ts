@@ -7,7 +7,7 @@ const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 
 /**
  * The top bar: app name, the Open buttons, and the annotation tools of the
- * open case (object, pen, eraser, save).
+ * open case (active object, new object, save); the rest is in the annotation bar.
  * @fires open-files - files picked through the hidden file input
  * @fires open-folder - the Open folder button was pressed
  * @fires open-demo, resume-root, set-tool, new-object, select-object, save-case
@@ -128,7 +128,6 @@ export class SliceSamToolBar extends LitElement {
   #renderTools() {
     const t = this.tools;
     const active = t.objects.find((o) => o.labelValue === t.activeLabel);
-    const tool = (name: 'pen' | 'erase') => fire(this, 'set-tool', { tool: t.tool === name ? 'off' : name });
     return html`<span class="group" role="group" aria-label="Annotation">
         ${active ? html`<span class="swatch" style="background:${rgb(active.color)}"></span>` : ''}
         <select
@@ -138,9 +137,7 @@ export class SliceSamToolBar extends LitElement {
         >
           ${t.objects.map((o) => html`<option value=${o.labelValue} ?selected=${o.labelValue === t.activeLabel}>${o.labelValue} · ${o.name}</option>`)}
         </select>
-        <button type="button" title="New object" @click=${() => fire(this, 'new-object', {})}>+ Object</button>
-        <button type="button" title="Draw with the active object (D)" aria-pressed=${t.tool === 'pen'} @click=${() => tool('pen')}>Draw <kbd>D</kbd></button>
-        <button type="button" title="Erase (E)" aria-pressed=${t.tool === 'erase'} @click=${() => tool('erase')}>Erase <kbd>E</kbd></button>
+        <button type="button" title="New object (A)" @click=${() => fire(this, 'new-object', {})}>+ Object</button>
       </span>
       <span class="group">
         ${t.downloadable

@@ -77,3 +77,30 @@ export interface StatusMessage {
   file?: string;
   reason?: string;
 }
+
+export type PromptToolName = 'box' | 'positive' | 'negative';
+export type PropagationModeName = 'between' | 'forward' | 'backward' | 'until-end' | 'all';
+
+/** Prompting, propagation, undo and the model, for the annotation bar. */
+export interface AnnotationState {
+  promptTool: PromptToolName | null;
+  canUndo: boolean;
+  canRedo: boolean;
+  models: { id: string; name: string }[];
+  modelId: string | null;
+  /** 'WebGPU', 'WASM × 4', or null before the model is loaded. */
+  device: string | null;
+  /** The active object is locked (propagation and brushing leave it alone). */
+  activeLocked: boolean;
+}
+
+/** Per-slice confidence of the active object along its axis (the confidence strip). */
+export interface ConfidenceStrip {
+  object: number;
+  axis: 0 | 1 | 2;
+  plane: string;
+  count: number;
+  current: number;
+  /** Per slice: predicted IoU and object score, or null where the engine has not run. */
+  slices: ({ iou: number; objectScore: number } | null)[];
+}

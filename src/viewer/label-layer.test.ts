@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nativeToRas, rasToNative } from './label-layer.ts';
+import { nativeToRas, nativeToRasIndexer, rasToNative } from './label-layer.ts';
 
 describe('label layer order', () => {
   // A 3×2×2 native grid shown with i flipped and j/k swapped:
@@ -21,5 +21,21 @@ describe('label layer order', () => {
   it('is the identity for a RAS-stored image', () => {
     const identity = { dimsRAS: [3, 3, 2, 2], img2RASstart: [0, 0, 0], img2RASstep: [1, 3, 6] };
     expect(Array.from(nativeToRas(native, identity))).toEqual(Array.from(native));
+  });
+
+  it('nativeToRasIndexer agrees with nativeToRas for flipped, permuted and size-1 grids', () => {
+    const cases = [
+      mapping,
+      { dimsRAS: [3, 3, 2, 2], img2RASstart: [0, 0, 0], img2RASstep: [1, 3, 6] },
+      // native 1×4×3 (i has size 1), shown as RAS x = j reversed, y = i, z = k reversed
+      { dimsRAS: [3, 4, 1, 3], img2RASstart: [3, 0, 8], img2RASstep: [-1, 1, -4] },
+    ];
+    for (const m of cases) {
+      const count = m.dimsRAS[1]! * m.dimsRAS[2]! * m.dimsRAS[3]!;
+      const values = Uint8Array.from({ length: count }, (_, n) => n + 1);
+      const ras = nativeToRas(values, m);
+      const index = nativeToRasIndexer(m);
+      for (let v = 0; v < count; v++) expect(ras[index(v)]).toBe(values[v]);
+    }
   });
 });

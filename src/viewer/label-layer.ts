@@ -40,3 +40,33 @@ export function nativeToRas(labels: ArrayLike<number>, m: RasMapping): Uint8Arra
   forEachRas(m, (ras, native) => { out[ras] = labels[native]!; });
   return out;
 }
+
+/**
+ * Native voxel index → index in NiiVue's RAS-ordered drawing, without a full table:
+ * each RAS axis walks one native axis forwards or backwards (img2RASstep = ±stride).
+ */
+export function nativeToRasIndexer(m: RasMapping): (native: number) => number {
+  const n = [m.dimsRAS[1]!, m.dimsRAS[2]!, m.dimsRAS[3]!];
+  const steps = [m.img2RASstep[0]!, m.img2RASstep[1]!, m.img2RASstep[2]!];
+  // native strides are 1, n_i, n_i·n_j in increasing order; sort RAS axes by |step| to learn native dims
+  // (a size-1 native axis shares its stride with the next one: it goes first)
+  const order = [0, 1, 2].sort((a, b) => Math.abs(steps[a]!) - Math.abs(steps[b]!) || n[a]! - n[b]!);
+  const nativeDims = order.map((r) => n[r]!); // size of native axis 0, 1, 2
+  const nativeStride = [1, nativeDims[0]!, nativeDims[0]! * nativeDims[1]!];
+  const axisOf = [0, 0, 0]; // RAS axis r walks native axis axisOf[r]
+  order.forEach((r, a) => (axisOf[r] = a));
+  const [nx, ny] = [n[0]!, n[1]!];
+  return (native: number) => {
+    const c = [
+      native % nativeStride[1]!,
+      Math.floor(native / nativeStride[1]!) % nativeDims[1]!,
+      Math.floor(native / nativeStride[2]!),
+    ];
+    const x = [0, 0, 0];
+    for (let r = 0; r < 3; r++) {
+      const a = axisOf[r]!;
+      x[r] = steps[r]! > 0 ? c[a]! : nativeDims[a]! - 1 - c[a]!;
+    }
+    return x[0]! + nx * (x[1]! + ny * x[2]!);
+  };
+}

@@ -6,7 +6,26 @@
  */
 import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import type { Vec3 } from '../shared/volume.ts';
-import { nativeToRas, rasToNative, type RasMapping } from './label-layer.ts';
+import { nativeToRas, nativeToRasIndexer, rasToNative, type RasMapping } from './label-layer.ts';
+import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type ViewPlane } from './prompt-layer.ts';
+
+export type { PromptGesture, PromptMark, PromptTool, ViewPlane } from './prompt-layer.ts';
+
+/**
+ * A change of the label layer, for undo and redo: voxel positions in the drawing and their
+ * values before and after (a position may repeat; undo walks backwards, redo forwards).
+ */
+export interface LabelDiff {
+  readonly indices: Uint32Array;
+  readonly before: Uint8Array;
+  readonly after: Uint8Array;
+}
+
+/** Read and write label values by native voxel index (see ViewerController.editLabels). */
+export interface LabelAccess {
+  get(native: number): number;
+  set(native: number, value: number): void;
+}
 
 /** Intensity window for display, in stored (scaled) units. */
 export interface DisplayRange {
@@ -70,6 +89,11 @@ export class ViewerController {
   #listeners = new AbortController();
   #onChange: (() => void) | null = null;
   #onLabelsChange: (() => void) | null = null;
+  #prompts: PromptLayer | null = null;
+  #strokeBefore: Uint8Array | null = null;
+  #refreshQueued = false;
+  /** Called with the diff of each pen or eraser stroke. */
+  onStroke: ((diff: LabelDiff) => void) | null = null;
 
   /** Called after the user changes the label map (draws, erases, undoes). */
   set onLabelsChange(callback: (() => void) | null) {
@@ -112,10 +136,27 @@ export class ViewerController {
       },
       { signal: this.#listeners.signal },
     );
-    nv.addEventListener('drawingChanged', () => this.#onLabelsChange?.(), { signal: this.#listeners.signal });
+    nv.addEventListener('drawingChanged', () => this.#strokeEnded(), { signal: this.#listeners.signal });
+    // A stroke starts on a press with drawing on: keep the drawing as it was, to diff it afterwards.
+    canvas.addEventListener(
+      'mousedown',
+      () => {
+        if (nv.opts.drawingEnabled && nv.drawBitmap) this.#strokeBefore = nv.drawBitmap.slice();
+      },
+      { capture: true, signal: this.#listeners.signal },
+    );
     await nv.attachToCanvas(canvas, false);
     this.#nv = nv;
     this.#canvas = canvas;
+    const prompts = new PromptLayer(nv, canvas);
+    this.#prompts = prompts;
+    // Prompt marks follow every redraw (slice changes, resizes, zoom).
+    const drawScene = nv.drawScene.bind(nv);
+    nv.drawScene = () => {
+      const out = drawScene();
+      prompts.redraw();
+      return out;
+    };
   }
 
   /**
@@ -211,6 +252,126 @@ export class ViewerController {
     this.#require().drawUndo();
   }
 
+  #strokeEnded(): void {
+    const nv = this.#nv;
+    const before = this.#strokeBefore;
+    this.#strokeBefore = null;
+    if (nv?.drawBitmap && before && before.length === nv.drawBitmap.length) {
+      const now = nv.drawBitmap;
+      const idx: number[] = [];
+      for (let i = 0; i < now.length; i++) if (now[i] !== before[i]) idx.push(i);
+      if (idx.length > 0) {
+        const indices = Uint32Array.from(idx);
+        this.onStroke?.({ indices, before: Uint8Array.from(idx, (i) => before[i]!), after: Uint8Array.from(idx, (i) => now[i]!) });
+      }
+    }
+    this.#onLabelsChange?.();
+  }
+
+  /**
+   * Change label values by native voxel index; returns the diff (null when nothing changed).
+   * The drawing is redrawn once per animation frame however many edits arrive.
+   */
+  editLabels(edit: (labels: LabelAccess) => void): LabelDiff | null {
+    const nv = this.#require();
+    const mapping = this.#mapping();
+    if (!mapping) throw new Error('no volume is shown');
+    const voxels = mapping.dimsRAS[1]! * mapping.dimsRAS[2]! * mapping.dimsRAS[3]!;
+    if (!nv.drawBitmap || nv.drawBitmap.length !== voxels) nv.createEmptyDrawing();
+    const bitmap = nv.drawBitmap!;
+    const ras = nativeToRasIndexer(mapping);
+    const indices: number[] = [];
+    const before: number[] = [];
+    const after: number[] = [];
+    edit({
+      get: (n) => bitmap[ras(n)]!,
+      set: (n, v) => {
+        const i = ras(n);
+        if (bitmap[i] === v) return;
+        indices.push(i);
+        before.push(bitmap[i]!);
+        after.push(v);
+        bitmap[i] = v;
+      },
+    });
+    if (indices.length === 0) return null;
+    this.#queueRefresh();
+    return { indices: Uint32Array.from(indices), before: Uint8Array.from(before), after: Uint8Array.from(after) };
+  }
+
+  /** Apply a diff's `before` (undo) or `after` (redo) values. */
+  applyDiff(diff: LabelDiff, side: 'before' | 'after'): void {
+    const nv = this.#require();
+    const bitmap = nv.drawBitmap;
+    if (!bitmap) return;
+    const values = side === 'before' ? diff.before : diff.after;
+    if (side === 'before') for (let k = diff.indices.length - 1; k >= 0; k--) bitmap[diff.indices[k]!] = values[k]!;
+    else for (let k = 0; k < diff.indices.length; k++) bitmap[diff.indices[k]!] = values[k]!;
+    nv.drawUndoBitmaps = [];
+    this.#queueRefresh();
+  }
+
+  #queueRefresh(): void {
+    if (this.#refreshQueued) return;
+    this.#refreshQueued = true;
+    requestAnimationFrame(() => {
+      this.#refreshQueued = false;
+      this.#nv?.refreshDrawing(true);
+    });
+  }
+
+  /** Box / point prompt tool, or null for the normal mouse (crosshair, drawing). */
+  setPromptTool(tool: PromptTool | null): void {
+    if (tool) this.#require().setDrawingEnabled(false);
+    this.#prompts?.setTool(tool);
+  }
+
+  set onPrompt(callback: ((g: PromptGesture) => void) | null) {
+    if (this.#prompts) this.#prompts.onPrompt = callback;
+  }
+
+  setPromptMarks(marks: PromptMark[]): void {
+    this.#prompts?.setMarks(marks);
+  }
+
+  /** Client position of a world point in the tile of a plane (tests drive the mouse with it). */
+  mmToClient(mm: Vec3, plane: ViewPlane): [number, number] | null {
+    return this.#prompts?.mmToClient(mm, plane) ?? null;
+  }
+
+  /** Move the crosshair `delta` slices through the given plane. */
+  moveSlice(plane: ViewPlane, delta: number): void {
+    const nv = this.#require();
+    if (nv.volumes.length === 0) return;
+    if (plane === 'axial') nv.moveCrosshairInVox(0, 0, delta);
+    else if (plane === 'coronal') nv.moveCrosshairInVox(0, delta, 0);
+    else nv.moveCrosshairInVox(delta, 0, 0);
+  }
+
+  /** The intensity window shown (what the model must see too), or null without a volume. */
+  displayWindow(): DisplayRange | null {
+    const image = this.#nv?.volumes[0] as { cal_min?: number; cal_max?: number } | undefined;
+    if (!image || image.cal_min === undefined || image.cal_max === undefined) return null;
+    return { min: image.cal_min, max: image.cal_max };
+  }
+
+  /** The crosshair's world position, or null without a volume. */
+  crosshairMm(): Vec3 | null {
+    const nv = this.#nv;
+    if (!nv || nv.volumes.length === 0) return null;
+    const mm = nv.frac2mm(nv.scene.crosshairPos);
+    return [mm[0]!, mm[1]!, mm[2]!];
+  }
+
+  /** Put the crosshair on a world position. */
+  setCrosshairMm(mm: Vec3): void {
+    const nv = this.#require();
+    if (nv.volumes.length === 0) return;
+    nv.scene.crosshairPos = nv.mm2frac(mm);
+    nv.drawScene();
+    nv.createOnLocationChange();
+  }
+
   #mapping(): RasMapping | null {
     const image = this.#nv?.volumes[0] as unknown as Partial<RasMapping> | undefined;
     if (!image?.dimsRAS || !image.img2RASstart || !image.img2RASstep) return null;
@@ -234,6 +395,8 @@ export class ViewerController {
 
   dispose(): void {
     this.#listeners.abort();
+    this.#prompts?.dispose();
+    this.#prompts = null;
     this.#nv?.cleanup();
     this.#nv = null;
     this.#canvas = null;

@@ -1,0 +1,120 @@
+import { LitElement, css, html } from 'lit';
+import { fire } from './events.ts';
+import { theme } from './theme.ts';
+import type { AnnotationState, PromptToolName, PropagationModeName, ToolState } from './types.ts';
+
+/**
+ * The second bar, shown while a case is open: prompt tools, brush and eraser, propagation,
+ * undo / redo, lock, and the SAM2 model with the device it runs on.
+ * @fires set-prompt-tool, set-tool, propagate, undo, redo, toggle-lock, select-model
+ */
+export class SliceSamAnnotationBar extends LitElement {
+  static override properties = {
+    tools: { attribute: false },
+    annotation: { attribute: false },
+  };
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        min-height: 38px;
+        padding: 3px 12px;
+        background: #2a3744;
+        color: var(--ss-bar-fg);
+        flex-wrap: wrap;
+      }
+      button {
+        white-space: nowrap;
+        display: inline-flex;
+        align-items: center;
+        gap: 5px;
+        padding: 4px 8px;
+        border: 1px solid #4a5a6b;
+        background: #33424f;
+        color: inherit;
+      }
+      button:hover:not(:disabled) { background: #3d4f5f; }
+      button:disabled { opacity: 0.45; cursor: not-allowed; }
+      button[aria-pressed='true'] { background: #1668c4; border-color: #4d8fd9; }
+      .group { display: inline-flex; align-items: center; gap: 5px; padding-right: 8px; border-right: 1px solid #44546a; }
+      .group:last-child { border-right: 0; }
+      .label { color: #9fb0c0; font-size: 12px; }
+      select {
+        font: inherit;
+        padding: 3px 6px;
+        border-radius: var(--ss-radius);
+        border: 1px solid #4a5a6b;
+        background: #33424f;
+        color: inherit;
+        max-width: 170px;
+      }
+      .device { font-size: 12px; color: #bfe3c8; }
+    `,
+  ];
+
+  declare tools: ToolState;
+  declare annotation: AnnotationState;
+
+  constructor() {
+    super();
+    this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
+    this.annotation = { promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false };
+  }
+
+  override render() {
+    const a = this.annotation;
+    const t = this.tools;
+    const prompt = (tool: PromptToolName, text: string, key: string, tip: string) =>
+      html`<button type="button" title="${tip} (${key})" aria-pressed=${a.promptTool === tool}
+        @click=${() => fire(this, 'set-prompt-tool', { tool: a.promptTool === tool ? null : tool })}>${text} <kbd>${key}</kbd></button>`;
+    const draw = (tool: 'pen' | 'erase', text: string, key: string, tip: string) =>
+      html`<button type="button" title="${tip} (${key})" aria-pressed=${a.promptTool === null && t.tool === tool}
+        @click=${() => fire(this, 'set-tool', { tool: t.tool === tool && a.promptTool === null ? 'off' : tool })}>${text} <kbd>${key}</kbd></button>`;
+    const propagate = (mode: PropagationModeName, text: string, key: string, tip: string) =>
+      html`<button type="button" title="${tip} (${key})" @click=${() => fire(this, 'propagate', { mode })}>${text} <kbd>${key}</kbd></button>`;
+    return html`
+      <span class="group" role="group" aria-label="Prompts">
+        <span class="label">Prompt</span>
+        ${prompt('box', 'Box', 'R', 'Drag a box around the object on a slice')}
+        ${prompt('positive', '+ Point', 'H', 'Click inside the object')}
+        ${prompt('negative', '− Point', 'J', 'Click where the object is not')}
+      </span>
+      <span class="group" role="group" aria-label="Correction">
+        ${draw('pen', 'Brush', 'P', 'Paint the active object')}
+        ${draw('erase', 'Eraser', 'E', 'Erase the active object')}
+      </span>
+      <span class="group" role="group" aria-label="Propagate">
+        <span class="label">Propagate</span>
+        ${propagate('between', 'Between', '⇧T', 'Segment the slices between the first and last prompted slice')}
+        ${propagate('backward', '◀ Back', '[', 'Segment from this slice towards the first slice')}
+        ${propagate('forward', 'Fwd ▶', ']', 'Segment from this slice towards the last slice')}
+        ${propagate('until-end', 'To the end', 'T', 'Segment outward both ways until the object ends')}
+      </span>
+      <span class="group" role="group" aria-label="History">
+        <button type="button" title="Undo (Ctrl+Z)" ?disabled=${!a.canUndo} @click=${() => fire(this, 'undo', {})}>Undo</button>
+        <button type="button" title="Redo (Ctrl+Shift+Z or Ctrl+Y)" ?disabled=${!a.canRedo} @click=${() => fire(this, 'redo', {})}>Redo</button>
+        <button type="button" title="Lock the active object: propagation and brushing leave it alone (L)" aria-pressed=${a.activeLocked}
+          @click=${() => fire(this, 'toggle-lock', {})}>${a.activeLocked ? 'Locked' : 'Lock'} <kbd>L</kbd></button>
+      </span>
+      <span class="group" role="group" aria-label="Model">
+        <select aria-label="SAM2 model" title="The model that segments; downloaded once, then kept in this browser"
+          @change=${(e: Event) => fire(this, 'select-model', { id: (e.target as HTMLSelectElement).value })}>
+          ${a.models.map((m) => html`<option value=${m.id} ?selected=${m.id === a.modelId}>${m.name}</option>`)}
+        </select>
+        <span class="device" title="Where the model runs">${a.device ?? 'model not loaded yet'}</span>
+      </span>
+    `;
+  }
+}
+
+customElements.define('slicesam-annotation-bar', SliceSamAnnotationBar);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'slicesam-annotation-bar': SliceSamAnnotationBar;
+  }
+}
