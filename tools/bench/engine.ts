@@ -35,11 +35,22 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { assembleBank, fixedGeometry, selectForBank, type BankShape } from '../../src/engine/worker/bank/assemble.ts';
+import { assembleBank, BankBuffers, fixedGeometry, selectForBank, type BankShape } from '../../src/engine/worker/bank/assemble.ts';
 import { bankConfigFor } from '../../src/engine/worker/bank/config.ts';
 import type { DecoderOutput } from '../../src/engine/worker/graphs.ts';
-import { applyObjectScore, fillHoles, pickMultimask, upsampleBilinear, DEFAULT_MAX_HOLE_AREA } from '../../src/engine/worker/image/postprocess.ts';
-import { sliceToModelInput } from '../../src/engine/worker/image/preprocess.ts';
+import {
+  applyObjectScore,
+  decoderToMask,
+  decoderToMaskReference,
+  fillHoles,
+  fillHolesReference,
+  pickMultimask,
+  toMask,
+  upsampleToMask,
+  DEFAULT_MAX_HOLE_AREA,
+} from '../../src/engine/worker/image/postprocess.ts';
+import { sliceToModelInput, sliceToModelInputReference } from '../../src/engine/worker/image/preprocess.ts';
+import { resizeBilinearReference } from '../../src/engine/worker/image/resize.ts';
 import { OrtSam2Graphs, toTokens } from '../../src/engine/worker/runtime/ort-graphs.ts';
 import { ObjectTrack, type StoredSlice } from '../../src/engine/worker/track/object-track.ts';
 import { Tracker } from '../../src/engine/worker/track/tracker.ts';
@@ -473,7 +484,8 @@ function micro(graphs: OrtSam2Graphs, manifest: ModelManifest, phantom: Phantom,
   const feats2 = new Float32Array(graphs.hiddenDim * hw).map((_, i) => (i % 97) / 97);
   const lowPick = dec.candidates > 1 ? pickMultimask(dec.lowRes, dec.iou).mask : dec.lowRes;
   const low = fillHoles(applyObjectScore(lowPick, dec.objectScore), side, side, DEFAULT_MAX_HOLE_AREA);
-  const up = upsampleBilinear(low, side, side, SIDE, SIDE);
+  const pixels = new Float32Array(3 * s * s); // the Tracker reuses its encoder input
+  const bankBuffers = new BankBuffers(); // and its bank (memory_pos cached while the layout holds)
 
   // ObjectTrack.store: pos dedupe (compares HW × memDim floats) + release of spatial memories.
   const stored = [...objTrack.outputs.values()].find((o) => o.tokens !== null && !o.isConditioning)!;
@@ -493,30 +505,31 @@ function micro(graphs: OrtSam2Graphs, manifest: ModelManifest, phantom: Phantom,
 
   const perSlice: [string, { median: number; mean: number }][] = [
     [`extractSlice (int16 ${SIDE}² → float32)`, time(() => extractSlice(phantom.data, dims, 2, frame))],
-    [`sliceToModelInput (${SIDE}² → 3×${s}²)`, time(() => sliceToModelInput(slice, SIDE, SIDE, WINDOW, s, manifest.normalisation.mean, manifest.normalisation.std))],
+    [`sliceToModelInput (${SIDE}² → 3×${s}², into a reused array)`, time(() => sliceToModelInput(slice, SIDE, SIDE, WINDOW, s, manifest.normalisation.mean, manifest.normalisation.std, pixels))],
     [`toTokens (feats2 ${graphs.hiddenDim}×${hw} → tokens)`, time(() => toTokens(feats2, graphs.hiddenDim, hw))],
   ];
   const perObject: [string, { median: number; mean: number }][] = [
     [`selectForBank (slice ${frame}, ${objTrack.outputs.size} stored)`, time(() => selectForBank(frame, 'forward', state, config, shape.fixed, (t) => objTrack.hasSpatial(t)))],
     [
-      `assembleBank (${sel.maskmemRows.length} memories + ${sel.pointers.length} pointers → ${graphs.fixedBankRows ?? 'dynamic'} rows)`,
-      time(() => assembleBank(sel, (t) => objTrack.outputs.get(t)!, shape, graphs.temporalEncoding, pointerPos)),
+      `assembleBank (${sel.maskmemRows.length} memories + ${sel.pointers.length} pointers → ${graphs.fixedBankRows ?? 'dynamic'} rows, reused buffers)`,
+      time(() => assembleBank(sel, (t) => objTrack.outputs.get(t)!, shape, graphs.temporalEncoding, pointerPos, bankBuffers)),
     ],
     [
-      `${dec.candidates > 1 ? 'pickMultimask + ' : ''}applyObjectScore (${side}²)`,
-      time(() => applyObjectScore(dec.candidates > 1 ? pickMultimask(dec.lowRes, dec.iou).mask : dec.lowRes, dec.objectScore)),
+      `decoderToMask (${dec.candidates > 1 ? 'pick, ' : ''}gate, fillHoles, mask ${side}² → ${SIDE}²)`,
+      time(() => decoderToMask(dec.lowRes, dec.candidates, dec.iou, dec.objectScore, side, DEFAULT_MAX_HOLE_AREA, SIDE, SIDE)),
     ],
-    [`fillHoles (${side}², max area ${DEFAULT_MAX_HOLE_AREA})`, time(() => fillHoles(low, side, side, DEFAULT_MAX_HOLE_AREA))],
-    [`upsampleBilinear (${side}² → ${SIDE}²)`, time(() => upsampleBilinear(low, side, side, SIDE, SIDE))],
-    [
-      `threshold to mask (${SIDE}²)`,
-      time(() => {
-        const m = new Uint8Array(up.length);
-        for (let i = 0; i < up.length; i++) m[i] = up[i]! > 0 ? 1 : 0;
-        return m;
-      }),
-    ],
+    [`  of which fillHoles (${side}², max area ${DEFAULT_MAX_HOLE_AREA})`, time(() => fillHoles(low, side, side, DEFAULT_MAX_HOLE_AREA))],
+    [`  of which upsampleToMask (${side}² → ${SIDE}² > 0)`, time(() => upsampleToMask(low, side, side, SIDE, SIDE))],
     [`ObjectTrack.store (pos dedupe ${hw}×${graphs.memDim} + release)`, time(() => scratch.store(f++, posCopies[f % posCopies.length]!))],
+  ];
+  const nested = (name: string) => name.startsWith('  of which');
+  // What the same pieces cost before (the reference implementations the fast paths are tested against).
+  const before: [string, { median: number; mean: number }][] = [
+    [`sliceToModelInputReference (${SIDE}² → 3×${s}²)`, time(() => sliceToModelInputReference(slice, SIDE, SIDE, WINDOW, s, manifest.normalisation.mean, manifest.normalisation.std))],
+    [`assembleBank, fresh arrays`, time(() => assembleBank(sel, (t) => objTrack.outputs.get(t)!, shape, graphs.temporalEncoding, pointerPos))],
+    [`decoderToMaskReference (pick, gate, fillHoles, upsample, > 0)`, time(() => decoderToMaskReference(dec.lowRes, dec.candidates, dec.iou, dec.objectScore, side, DEFAULT_MAX_HOLE_AREA, SIDE, SIDE))],
+    [`  of which fillHolesReference`, time(() => fillHolesReference(low, side, side, DEFAULT_MAX_HOLE_AREA))],
+    [`  of which resizeBilinearReference + toMask`, time(() => toMask(resizeBilinearReference(low, side, side, SIDE, SIDE)))],
   ];
   // The 1024-px manifests: the same slices need a 2× upsample into the model and a 4× bank.
   const big: [string, { median: number; mean: number }][] = [];
@@ -527,20 +540,26 @@ function micro(graphs: OrtSam2Graphs, manifest: ModelManifest, phantom: Phantom,
     const pos1024 = new Float32Array(hw1024 * graphs.memDim).fill(0.25);
     const feats1024 = new Float32Array(graphs.hiddenDim * hw1024).fill(0.5);
     const stored1024 = (t: number) => ({ tokens: tokens1024, pos: pos1024, pointer: objTrack.outputs.get(t)!.pointer });
+    const pixels1024 = new Float32Array(3 * 1024 * 1024);
+    const bank1024 = new BankBuffers();
     big.push(
-      [`sliceToModelInput (${SIDE}² → 3×1024²)`, time(() => sliceToModelInput(slice, SIDE, SIDE, WINDOW, 1024, manifest.normalisation.mean, manifest.normalisation.std))],
+      [`sliceToModelInput (${SIDE}² → 3×1024², into a reused array)`, time(() => sliceToModelInput(slice, SIDE, SIDE, WINDOW, 1024, manifest.normalisation.mean, manifest.normalisation.std, pixels1024))],
+      [`sliceToModelInputReference (${SIDE}² → 3×1024²)`, time(() => sliceToModelInputReference(slice, SIDE, SIDE, WINDOW, 1024, manifest.normalisation.mean, manifest.normalisation.std))],
       [`toTokens (feats2 256×${hw1024} → tokens)`, time(() => toTokens(feats1024, graphs.hiddenDim, hw1024))],
-      [`assembleBank (same selection → 28736 rows)`, time(() => assembleBank(sel, stored1024, shape1024, graphs.temporalEncoding, pointerPos))],
+      [`assembleBank (same selection → 28736 rows, reused buffers)`, time(() => assembleBank(sel, stored1024, shape1024, graphs.temporalEncoding, pointerPos, bank1024))],
+      [`assembleBank (same selection → 28736 rows, fresh arrays)`, time(() => assembleBank(sel, stored1024, shape1024, graphs.temporalEncoding, pointerPos))],
     );
   }
   const sumSlice = perSlice.reduce((a, [, t]) => a + t.median, 0);
-  const sumObj = perObject.reduce((a, [, t]) => a + t.median, 0);
+  const sumObj = perObject.filter(([n]) => !nested(n)).reduce((a, [, t]) => a + t.median, 0);
   const rows = [
     ...perSlice.map(([n, t]) => [`${n}  [per slice]`, f1(t.median), f1(t.mean), f1(t.median / k), f1(t.median)]),
     ...perObject.map(([n, t]) => [`${n}  [per object]`, f1(t.median), f1(t.mean), f1(t.median), f1(t.median)]),
     ['sum of the pieces (medians)', '', '', f1(sumObj + sumSlice / k), f1(sumObj + sumSlice)],
     ['measured in the runs above: our overhead, p50', '', '', f1(measured.p50 / k), f1(measured.p50Slice1)],
     ['measured in the runs above: Tracker CPU time, p50', '', '', f1(measured.cpuP50 / k), f1(measured.cpuP50Slice1)],
+    ['the reference implementations (before; not run in the step):', '', '', '', ''],
+    ...before.map(([n, t]) => [`  ${n}`, f1(t.median), f1(t.mean), '', '']),
     ...(big.length > 0 ? [['at 1024 px (the 1024-px manifests; not run here):', '', '', '', '']] : []),
     ...big.map(([n, t]) => [`  ${n}`, f1(t.median), f1(t.mean), '', '']),
   ];

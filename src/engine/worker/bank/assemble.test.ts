@@ -27,7 +27,7 @@ import { TINY_1024_GEOMETRY } from './pad.ts';
 import type { BankGeometry } from './pad.ts';
 import { selectMemory } from './select.ts';
 import type { FrameOutputs, MemorySelection } from './select.ts';
-import { assembleBank, fixedGeometry, pointerDiffs, selectForBank } from './assemble.ts';
+import { assembleBank, BankBuffers, fixedGeometry, pointerDiffs, selectForBank } from './assemble.ts';
 import type { AssembledBank, BankShape, StoredMemory } from './assemble.ts';
 
 const D = 2; // memDim
@@ -463,5 +463,72 @@ describe('assembleBank errors', () => {
     const base = storedFor([0, 1]);
     const stored = (f: number): StoredMemory => (f === 1 ? { ...base(f), pos: null } : base(f));
     expect(() => assembleBank(s, stored, DYNAMIC, TEMPORAL, POINTER_POS)).toThrow(/slice 1/);
+  });
+});
+
+describe('assembleBank with reused buffers (BankBuffers) = fresh arrays', () => {
+  /** Stored outputs whose pos arrays are one shared array (as ObjectTrack / Tracker store them). */
+  function sharedStore(frames: number[], sharedPos: Float32Array, released: number[] = []): (f: number) => StoredMemory {
+    const base = storedFor(frames, released);
+    return (f) => {
+      const s = base(f);
+      return s.pos === null ? s : { ...s, pos: sharedPos };
+    };
+  }
+  const expectSame = (a: AssembledBank, b: AssembledBank, what: string) => {
+    expect(a.rows, what).toBe(b.rows);
+    expect(a.realSpatialRows, what).toBe(b.realSpatialRows);
+    expect(a.realPointerRows, what).toBe(b.realPointerRows);
+    expect(Array.from(a.memory), what).toEqual(Array.from(b.memory));
+    expect(Array.from(a.memoryPos), what).toEqual(Array.from(b.memoryPos));
+  };
+
+  for (const [name, shape] of [['dynamic', DYNAMIC], ['fixed 7 + 16', fixedShape(BANK7)]] as const) {
+    it(`${name}: a forward propagation, then reverse, then a new conditioning slice; pointerPos on and off`, () => {
+      const buffers = new BankBuffers();
+      const sharedPos = Float32Array.from(posRows(0).flat());
+      const n = 40;
+      const steps: { frame: number; dir: 'forward' | 'reverse'; cond: number[]; nonCond: number[]; pp: Float32Array | null }[] = [];
+      for (let t = 1; t < 20; t++) steps.push({ frame: t, dir: 'forward', cond: [0], nonCond: range(1, t - 1), pp: t % 3 === 0 ? null : POINTER_POS });
+      for (let t = 30; t > 20; t--) steps.push({ frame: t, dir: 'reverse', cond: [0, 31], nonCond: range(t + 1, 30), pp: POINTER_POS });
+      for (let t = 5; t < 12; t++) steps.push({ frame: t, dir: 'forward', cond: [0, 4, 31], nonCond: range(1, 3), pp: POINTER_POS.map((v) => v + t) });
+      for (const st of steps) {
+        const sel = selectForBank(st.frame, st.dir, { outputs: outs(st.cond, st.nonCond), numFrames: n }, CFG21, shape.fixed);
+        const frames = [...st.cond, ...st.nonCond];
+        const stored = sharedStore(frames, sharedPos);
+        const fresh = assembleBank(sel, stored, shape, TEMPORAL, st.pp);
+        const reused = assembleBank(sel, stored, shape, TEMPORAL, st.pp, buffers);
+        expectSame(reused, fresh, `${st.dir} frame ${st.frame}`);
+        if (shape.fixed) expect(reused.memory).toBe(buffers.memory); // the same arrays, filled again
+      }
+    });
+  }
+
+  it('a new pos array, a new temporal table or other positions in a slot are not taken from the cache', () => {
+    const buffers = new BankBuffers();
+    const sel = selectForBank(10, 'forward', { outputs: outs([0], range(1, 9)), numFrames: 100 }, CFG21, BANK7);
+    const posA = Float32Array.from(posRows(0).flat());
+    const posB = Float32Array.from(posRows(5).flat());
+    const shape = fixedShape(BANK7);
+    const frames = range(0, 9);
+    const temporal2 = TEMPORAL.map((v) => v * 2);
+    for (const [pos, temporal] of [[posA, TEMPORAL], [posB, TEMPORAL], [posB, temporal2], [posA, temporal2]] as const) {
+      const stored = sharedStore(frames, pos);
+      expectSame(assembleBank(sel, stored, shape, temporal, POINTER_POS, buffers), assembleBank(sel, stored, shape, temporal, POINTER_POS), 'changed');
+    }
+    // Fewer memories after more: the padding is zero again.
+    const small = selectForBank(2, 'forward', { outputs: outs([0], [1]), numFrames: 100 }, CFG21, BANK7);
+    const stored = sharedStore([0, 1], posA);
+    expectSame(assembleBank(small, stored, shape, TEMPORAL, null, buffers), assembleBank(small, stored, shape, TEMPORAL, null), 'fewer');
+  });
+
+  it('buffers whose arrays were detached (transferred by a runtime) are replaced', () => {
+    const buffers = new BankBuffers();
+    const sel = selectForBank(3, 'forward', { outputs: outs([0], [1, 2]), numFrames: 10 }, CFG21, SMALL_FIXED);
+    const stored = sharedStore([0, 1, 2], Float32Array.from(posRows(0).flat()));
+    assembleBank(sel, stored, fixedShape(SMALL_FIXED), TEMPORAL, POINTER_POS, buffers);
+    structuredClone(buffers.memoryPos.buffer, { transfer: [buffers.memoryPos.buffer] });
+    expect(buffers.memoryPos.length).toBe(0);
+    expectSame(assembleBank(sel, stored, fixedShape(SMALL_FIXED), TEMPORAL, POINTER_POS, buffers), assembleBank(sel, stored, fixedShape(SMALL_FIXED), TEMPORAL, POINTER_POS), 'detached');
   });
 });

@@ -121,9 +121,59 @@ export function pointerDiffs(sel: MemorySelection, slots: number): Float32Array 
 }
 
 /**
+ * Arrays `assembleBank` may fill again instead of allocating (2 × rows × memDim floats each
+ * call), and what their spatial memory_pos holds, so that it is rewritten only when the
+ * selection's layout changes. Hand the same instance to consecutive calls only once the
+ * previous bank is no longer read (e.g. after memory attention's run has resolved): the
+ * returned arrays are these buffers.
+ */
+export class BankBuffers {
+  memory = new Float32Array(0);
+  memoryPos = new Float32Array(0);
+  /** The spatial part of memoryPos: per slot, the pos array and temporal row it was computed from. */
+  private posFrom: { pos: Float32Array; tpos: number }[] = [];
+  private posTemporal: Float32Array | null = null;
+  private posShape = '';
+
+  /** Arrays of `length` values; their contents are left as they are when the length is unchanged. */
+  take(length: number): void {
+    // (A length that changed under us means a runtime detached the buffers: start over.)
+    if (this.memory.length !== length || this.memoryPos.length !== length) {
+      this.memory = new Float32Array(length);
+      this.memoryPos = new Float32Array(length);
+      this.posFrom = [];
+      this.posTemporal = null;
+    }
+  }
+
+  /** Whether slot `slot`'s memory_pos rows already hold `pos` + temporal row `tpos`. */
+  spatialPosCached(slot: number, pos: Float32Array, tpos: number, temporal: Float32Array, shape: string): boolean {
+    if (this.posTemporal !== temporal || this.posShape !== shape) {
+      this.posFrom = [];
+      this.posTemporal = temporal;
+      this.posShape = shape;
+    }
+    const had = this.posFrom[slot];
+    return had !== undefined && had.pos === pos && had.tpos === tpos;
+  }
+
+  spatialPosWritten(slot: number, pos: Float32Array, tpos: number): void {
+    this.posFrom[slot] = { pos, tpos };
+  }
+
+  /** Spatial slots from `slot` on no longer hold a known memory_pos. */
+  spatialPosCleared(slot: number): void {
+    if (this.posFrom.length > slot) this.posFrom.length = slot;
+  }
+}
+
+/**
  * Fill memory / memory_pos. `pointerPos` is pointer_tpos's output for pointerDiffs(sel)
  * ([slots, memDim]), or null for zero positions (SAM 2.0: add_tpos_enc_to_obj_ptrs false).
  * `temporal` is the numMaskmem × memDim table from constants.json.
+ * With `reuse`, its buffers are filled and returned (the same values as fresh arrays: every
+ * row is written, padding rows zeroed); memory_pos rows of a spatial slot that already holds
+ * the same pos array (by identity) and temporal row are not recomputed.
  */
 export function assembleBank(
   sel: MemorySelection,
@@ -131,6 +181,7 @@ export function assembleBank(
   shape: BankShape,
   temporal: Float32Array,
   pointerPos: Float32Array | null,
+  reuse?: BankBuffers,
 ): AssembledBank {
   if (sel.noMemory) throw new Error('assembleBank: an initial conditioning slice has no memory');
   const { tokensPerMaskmem: hw, memDim, hiddenDim } = shape;
@@ -153,8 +204,17 @@ export function assembleBank(
     pointerOffset = realMaskmem * hw;
     rows = pointerOffset + realPointers * tpp;
   }
-  const memory = new Float32Array(rows * memDim);
-  const memoryPos = new Float32Array(rows * memDim);
+  let memory: Float32Array;
+  let memoryPos: Float32Array;
+  if (reuse === undefined) {
+    memory = new Float32Array(rows * memDim);
+    memoryPos = new Float32Array(rows * memDim);
+  } else {
+    reuse.take(rows * memDim);
+    memory = reuse.memory;
+    memoryPos = reuse.memoryPos;
+  }
+  const shapeKey = `${hw}:${memDim}`;
 
   sel.maskmemRows.forEach((row, slot) => {
     const out = stored(row.frame);
@@ -164,14 +224,27 @@ export function assembleBank(
     }
     const base = slot * hw * memDim;
     memory.set(out.tokens, base);
-    const t = row.tposIndex * memDim;
     const pos = out.pos;
+    if (reuse !== undefined && reuse.spatialPosCached(slot, pos, row.tposIndex, temporal, shapeKey)) return;
+    const t = row.tposIndex * memDim;
     for (let r = 0; r < hw; r++) {
       const o = base + r * memDim;
       const p = r * memDim;
       for (let c = 0; c < memDim; c++) memoryPos[o + c] = pos[p + c]! + temporal[t + c]!;
     }
+    reuse?.spatialPosWritten(slot, pos, row.tposIndex);
   });
+  if (reuse !== undefined) {
+    // Padding between the real spatial memories and the pointer region, and after the pointers.
+    const spatialEnd = realMaskmem * hw * memDim;
+    const pointerStart = pointerOffset * memDim;
+    memory.fill(0, spatialEnd, pointerStart);
+    memoryPos.fill(0, spatialEnd, pointerStart);
+    reuse.spatialPosCleared(realMaskmem);
+    const pointerEnd = (pointerOffset + realPointers * tpp) * memDim;
+    memory.fill(0, pointerEnd);
+    memoryPos.fill(0, pointerEnd);
+  }
 
   sel.pointers.forEach((ptr, i) => {
     const pointer = stored(ptr.frame).pointer;
@@ -180,6 +253,7 @@ export function assembleBank(
       const o = (pointerOffset + i * tpp + k) * memDim;
       memory.set(pointer.subarray(k * memDim, (k + 1) * memDim), o);
       if (pointerPos) memoryPos.set(pointerPos.subarray(i * memDim, (i + 1) * memDim), o);
+      else if (reuse !== undefined) memoryPos.fill(0, o, o + memDim);
     }
   });
 

@@ -83,11 +83,119 @@ export interface ResizeOptions {
   antialias?: boolean;
 }
 
+/** Per-output taps of one axis, cached by (mode, in, out): they depend on the sizes only. */
+const tapCache = new Map<string, Taps>();
+
+/** The taps `resizeBilinear` uses along one axis (cached; do not modify). */
+export function bilinearTaps(inSize: number, outSize: number, antialias: boolean): Readonly<Taps> {
+  const key = `${antialias ? 'a' : 'l'}${inSize}:${outSize}`;
+  let t = tapCache.get(key);
+  if (t === undefined) {
+    t = antialias ? aaTaps(inSize, outSize) : lerpTaps(inSize, outSize);
+    if (tapCache.size >= 64) tapCache.clear();
+    tapCache.set(key, t);
+  }
+  return t;
+}
+
+export type { Taps as BilinearTaps };
+
+let scratch64 = new Float64Array(0);
+
+/** A module-level float64 scratch of at least `n` values (callers are synchronous). */
+export function scratchF64(n: number): Float64Array {
+  if (scratch64.length < n) scratch64 = new Float64Array(n);
+  return scratch64;
+}
+
+/**
+ * Horizontal pass of `resizeBilinear`: `h` rows of `src` (w wide) → `tmp` (h × outW, float64),
+ * with exactly the reference's arithmetic (acc = 0, then acc += src · weight per tap in order).
+ */
+export function resizeRows(src: ArrayLike<number>, w: number, h: number, tx: Readonly<Taps>, outW: number, tmp: Float64Array): void {
+  const { start, count, weights, maxTaps } = tx;
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const o = y * outW;
+    for (let x = 0; x < outW; x++) {
+      const s = row + start[x]!;
+      const n = count[x]!;
+      const base = x * maxTaps;
+      let acc = 0;
+      if (n === 2) {
+        acc += src[s]! * weights[base]!;
+        acc += src[s + 1]! * weights[base + 1]!;
+      } else {
+        for (let k = 0; k < n; k++) acc += src[s + k]! * weights[base + k]!;
+      }
+      tmp[o + x] = acc;
+    }
+  }
+}
+
+/**
+ * Vertical pass of `resizeBilinear` for output row `y`: `acc` (outW float64) = the reference's
+ * accumulation over the taps of row y, in the same order.
+ */
+export function resizeColumn(tmp: Float64Array, ty: Readonly<Taps>, y: number, outW: number, acc: Float64Array): void {
+  const s = ty.start[y]!;
+  const n = ty.count[y]!;
+  const base = y * ty.maxTaps;
+  if (n === 2) {
+    const w0 = ty.weights[base]!;
+    const w1 = ty.weights[base + 1]!;
+    const r0 = s * outW;
+    const r1 = r0 + outW;
+    for (let x = 0; x < outW; x++) {
+      let a = 0;
+      a += tmp[r0 + x]! * w0;
+      a += tmp[r1 + x]! * w1;
+      acc[x] = a;
+    }
+    return;
+  }
+  for (let x = 0; x < outW; x++) {
+    let a = 0;
+    for (let k = 0; k < n; k++) a += tmp[(s + k) * outW + x]! * ty.weights[base + k]!;
+    acc[x] = a;
+  }
+}
+
 /**
  * Resize a `w×h` row-major image to `outW×outH` (bilinear, align_corners=False).
  * Horizontal pass then vertical pass; accumulation in float64, output float32.
+ * Bit for bit `resizeBilinearReference`, with cached taps and reused scratch.
  */
 export function resizeBilinear(
+  src: Float32Array,
+  w: number,
+  h: number,
+  outW: number,
+  outH: number,
+  options: ResizeOptions = {},
+): Float32Array {
+  if (!(w > 0 && h > 0 && outW > 0 && outH > 0)) throw new RangeError('resizeBilinear: sizes must be positive');
+  if (src.length !== w * h) throw new RangeError(`resizeBilinear: expected ${w * h} values, got ${src.length}`);
+  const aa = options.antialias === true;
+  const tx = bilinearTaps(w, outW, aa);
+  const ty = bilinearTaps(h, outH, aa);
+  const tmp = scratchF64(h * outW + outW);
+  const acc = tmp.subarray(h * outW, h * outW + outW);
+  resizeRows(src, w, h, tx, outW, tmp);
+  const out = new Float32Array(outW * outH);
+  for (let y = 0; y < outH; y++) {
+    resizeColumn(tmp, ty, y, outW, acc);
+    out.set(acc, y * outW);
+  }
+  return out;
+}
+
+/**
+ * Resize a `w×h` row-major image to `outW×outH` (bilinear, align_corners=False).
+ * Horizontal pass then vertical pass; accumulation in float64, output float32.
+ * The straightforward implementation, kept as the reference the fast path is tested against.
+ */
+export function resizeBilinearReference(
   src: Float32Array,
   w: number,
   h: number,

@@ -18,12 +18,12 @@
  *   point at its innermost pixel; the memory is the mask itself (as add_new_mask does).
  * - Fixed-row memory graphs: bank trimming as in bank/assemble.ts selectForBank.
  */
-import { assembleBank, fixedGeometry, pointerDiffs, selectForBank, type BankShape } from '../bank/assemble.ts';
+import { assembleBank, BankBuffers, fixedGeometry, pointerDiffs, selectForBank, type BankShape } from '../bank/assemble.ts';
 import type { BankConfig } from '../bank/config.ts';
 import { promptContext } from '../bank/predictor.ts';
 import type { Direction } from '../bank/select.ts';
 import type { ConditionedFeatures, DecoderOutput, DecoderPrompt, FrameFeatures, Sam2Graphs } from '../graphs.ts';
-import { applyObjectScore, fillHoles, pickMultimask, upsampleBilinear, DEFAULT_MAX_HOLE_AREA } from '../image/postprocess.ts';
+import { decoderToMask, upsampleBilinear, DEFAULT_MAX_HOLE_AREA } from '../image/postprocess.ts';
 import { LABEL_PADDING, promptToModel, sliceToModelInput, type IntensityWindow } from '../image/preprocess.ts';
 import { resizeBilinear } from '../image/resize.ts';
 import type { PropagateRequest, PropagateSummary, SliceAxis, SlicePrompt, SliceResult } from '../../protocol.ts';
@@ -64,6 +64,17 @@ export class Tracker {
   private readonly features = new Map<string, FrameFeatures>();
   private readonly maxHoleArea: number;
   private readonly cacheSize: number;
+  /**
+   * Scratch reused across steps (see featuresOf / conditioned): the encoder input and the
+   * memory bank. Each is lent to one graph run at a time and taken back when the run has
+   * resolved; while lent, a concurrent call allocates its own.
+   */
+  private pixels: Float32Array | null = null;
+  private pixelsLent = false;
+  private readonly bank = new BankBuffers();
+  private bankLent = false;
+  /** memory_pos depends on the grid only: one array shared by every object (so the bank's memory_pos cache holds across objects). */
+  private sharedPos: Float32Array | null = null;
 
   constructor(
     private graphs: Sam2Graphs,
@@ -155,16 +166,30 @@ export class Tracker {
       return hit;
     }
     const { width, height } = this.geometry(axis);
-    const pixels = sliceToModelInput(
-      extractSlice(this.volume.data, this.volume.dims, axis, slice),
-      width,
-      height,
-      this.window,
-      this.graphs.imageSize,
-      this.options.mean,
-      this.options.std,
-    );
-    const f = await this.graphs.encodeImage(pixels);
+    const s = this.graphs.imageSize;
+    const lend = !this.pixelsLent;
+    let into: Float32Array | undefined;
+    if (lend) {
+      if (this.pixels === null || this.pixels.length !== 3 * s * s) this.pixels = new Float32Array(3 * s * s);
+      into = this.pixels;
+      this.pixelsLent = true;
+    }
+    let f: FrameFeatures;
+    try {
+      const pixels = sliceToModelInput(
+        this.slicePixels(axis, slice),
+        width,
+        height,
+        this.window,
+        s,
+        this.options.mean,
+        this.options.std,
+        into,
+      );
+      f = await this.graphs.encodeImage(pixels);
+    } finally {
+      if (lend) this.pixelsLent = false;
+    }
     this.features.set(key, f);
     while (this.features.size > this.cacheSize) {
       const oldest = this.features.keys().next().value as string;
@@ -172,6 +197,18 @@ export class Tracker {
       this.features.delete(oldest);
     }
     return f;
+  }
+
+  /**
+   * The slice's voxels as sliceToModelInput reads them (as float32, the values extractSlice
+   * gives): along axis 2 a slice is contiguous in the volume and is read in place.
+   */
+  private slicePixels(axis: SliceAxis, slice: number): ArrayLike<number> {
+    const [nx, ny] = this.volume.dims;
+    const { count } = this.geometry(axis);
+    if (axis !== 2 || !Number.isInteger(slice) || slice < 0 || slice >= count) return extractSlice(this.volume.data, this.volume.dims, axis, slice);
+    const base = nx * ny * slice;
+    return this.volume.data.subarray(base, base + nx * ny);
   }
 
   private bankShape(): BankShape {
@@ -195,21 +232,39 @@ export class Tracker {
     if (sel.pointerEncoding === 'sine' && sel.pointers.length > 0) {
       pointerPos = await this.graphs.pointerPositions(pointerDiffs(sel, this.graphs.pointerSlots));
     }
-    const bank = assembleBank(sel, (t) => o.outputs.get(t)!, shape, this.graphs.temporalEncoding, pointerPos);
-    return this.graphs.attend(f, bank.memory, bank.memoryPos, bank.rows);
+    // The bank's buffers are reused once attend() has resolved (the runtime no longer reads them).
+    const lend = !this.bankLent;
+    if (lend) this.bankLent = true;
+    try {
+      const bank = assembleBank(sel, (t) => o.outputs.get(t)!, shape, this.graphs.temporalEncoding, pointerPos, lend ? this.bank : undefined);
+      return await this.graphs.attend(f, bank.memory, bank.memoryPos, bank.rows);
+    } finally {
+      if (lend) this.bankLent = false;
+    }
+  }
+
+  /** An equal earlier memory_pos array instead of `pos` (ObjectTrack dedupes per object; this across objects). */
+  private canonicalPos(pos: Float32Array): Float32Array {
+    const prev = this.sharedPos;
+    if (prev === pos) return prev;
+    if (prev !== null && prev.length === pos.length) {
+      let same = true;
+      for (let i = 0; i < pos.length; i++) {
+        if (prev[i] !== pos[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return prev;
+    }
+    this.sharedPos = pos;
+    return pos;
   }
 
   /** Decoder output → the chosen low-res logits, gated and hole-filled, and the slice mask. */
   private finish(dec: DecoderOutput, axis: SliceAxis): { low: Float32Array; mask: Uint8Array; iou: number } {
-    const side = dec.lowResSide;
-    const pick = dec.candidates > 1 ? pickMultimask(dec.lowRes, dec.iou) : { mask: dec.lowRes, iou: dec.iou[0]! };
-    let low = applyObjectScore(pick.mask, dec.objectScore);
-    if (this.maxHoleArea > 0) low = fillHoles(low, side, side, this.maxHoleArea);
     const { width, height } = this.geometry(axis);
-    const up = upsampleBilinear(low, side, side, width, height);
-    const mask = new Uint8Array(up.length);
-    for (let i = 0; i < up.length; i++) mask[i] = up[i]! > 0 ? 1 : 0;
-    return { low, mask, iou: pick.iou };
+    return decoderToMask(dec.lowRes, dec.candidates, dec.iou, dec.objectScore, dec.lowResSide, this.maxHoleArea, width, height);
   }
 
   private result(o: ObjectTrack, slice: number, mask: Uint8Array, iou: number, objectScore: number, source: SliceResult['source']): SliceResult {
@@ -266,7 +321,7 @@ export class Tracker {
     o.store(slice, {
       isConditioning: true,
       tokens: mem.tokens,
-      pos: mem.pos,
+      pos: this.canonicalPos(mem.pos),
       pointer,
       objectScore,
       iou: 1,
@@ -310,7 +365,7 @@ export class Tracker {
     o.store(slice, {
       isConditioning: true,
       tokens: mem.tokens,
-      pos: mem.pos,
+      pos: this.canonicalPos(mem.pos),
       pointer: dec.pointer,
       objectScore: dec.objectScore,
       iou,
@@ -339,7 +394,7 @@ export class Tracker {
     o.store(slice, {
       isConditioning: false,
       tokens: mem.tokens,
-      pos: mem.pos,
+      pos: this.canonicalPos(mem.pos),
       pointer: dec.pointer,
       objectScore: dec.objectScore,
       iou: out.iou,
