@@ -40,12 +40,34 @@ async function labels(): Promise<Uint8Array> {
   return Uint8Array.from(Buffer.from(b64!, 'base64'));
 }
 
+/** Canvas pixels of a colour family in a real screenshot ('red': object 1, 'green': object 2). */
+async function colouredPixels(kind: 'red' | 'green'): Promise<number> {
+  const png = await page.locator('canvas[aria-label="Image viewer"]').screenshot();
+  return page.evaluate(async ({ b64, kind }) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+      if (kind === 'red' ? r > 150 && g < 140 && b < 140 : g > 150 && r < 140 && b < 140) n++;
+    }
+    return n;
+  }, { b64: png.toString('base64'), kind });
+}
+
 async function annotation() {
   return page.evaluate(() => window.__slicesam!.annotation()!);
 }
 
 /** Move the crosshair to axial slice k with the slice keys. */
 async function goToSlice(k: number): Promise<void> {
+  // slice keys scroll the tile under the pointer: rest it on the axial tile
+  const centre = await page.evaluate(() => window.__slicesam!.currentSlice('axial'));
+  const [x, y] = await clientPoint(48, 40, centre!.slice);
+  await page.mouse.move(x, y);
   for (let guard = 0; guard < 64; guard++) {
     const cur = (await page.evaluate(() => window.__slicesam!.currentSlice('axial')))!.slice;
     if (cur === k) return;
@@ -124,6 +146,9 @@ test('two objects: boxes on their first and last slices, propagate between them 
   expect((await annotation()).prompted).toEqual({ 1: [A.first, A.last], 2: [B.first, B.last] });
 
   await page.keyboard.press('Shift+T');
+  // while it runs: the progress bar counts slices, with Cancel
+  await page.waitForFunction(() => window.__slicesam!.state().busy, null, { polling: 'raf', timeout: 10_000 });
+  await page.screenshot({ path: join(SHOTS, 'annotate-propagating.png') });
   await expect.poll(async () => (await state(page)).busy, { timeout: 10_000 }).toBe(false);
   await expect.poll(async () => (await annotation()).confidenceSlices).toBe(B.last - B.first + 1);
   const map = await labels();
@@ -157,6 +182,34 @@ test('a brush correction, undone and redone with the keyboard', async () => {
   await page.keyboard.press('Escape');
 });
 
+test('fill closes a hole erased into an object; eraser and fill are one undo step each', async () => {
+  const count = (m: Uint8Array, v: number) => m.reduce((n, x) => n + (x === v ? 1 : 0), 0);
+  await goToSlice(12);
+  await page.keyboard.press('c'); // object 1
+  await expect.poll(async () => (await state(page)).activeLabel).toBe(1);
+  const before = await labels();
+  await page.keyboard.press('e');
+  const [x0, y0] = await clientPoint(31, 31, 12);
+  const [x1, y1] = await clientPoint(38, 31, 12);
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.mouse.move(x1, y1, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(async () => count(await labels(), 1)).toBeLessThan(count(before, 1));
+  await page.keyboard.press('f');
+  expect((await annotation()).promptTool).toBe('fill');
+  const [fx, fy] = await clientPoint(34, 31, 12);
+  await page.mouse.click(fx, fy);
+  await expect.poll(async () => Buffer.from(await labels()).equals(Buffer.from(before))).toBe(true);
+  // a click outside any outline fills nothing and says why
+  const [ox, oy] = await clientPoint(2, 2, 12);
+  await page.mouse.click(ox, oy);
+  await expect.poll(async () => (await state(page)).messages.at(-1)).toMatch(/closed outline/);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('c'); // back to object 2
+  await expect.poll(async () => (await state(page)).activeLabel).toBe(2);
+});
+
 test('a locked object is left alone when the other is propagated', async () => {
   await page.keyboard.press('c'); // object 1 (cycles from 2)
   await expect.poll(async () => (await state(page)).activeLabel).toBe(1);
@@ -173,6 +226,34 @@ test('a locked object is left alone when the other is propagated', async () => {
   expect(Buffer.from(ones(after)).equals(Buffer.from(ones(before)))).toBe(true);
   expect(dice(after, phantom.truth, 2)).toBeGreaterThanOrEqual(0.95);
   await page.screenshot({ path: join(SHOTS, 'annotate-locked.png') });
+});
+
+test('objects: rename, hide, delete, and undo brings the object and its voxels back', async () => {
+  const panel = page.locator('slicesam-objects-panel');
+  await panel.getByRole('textbox', { name: 'Name of object 2' }).fill('Lesion B');
+  await panel.getByRole('textbox', { name: 'Name of object 2' }).press('Enter');
+  await expect.poll(async () => (await state(page)).objects.find((o) => o.labelValue === 2)?.name).toBe('Lesion B');
+  const redShown = await colouredPixels('red');
+  expect(redShown).toBeGreaterThan(500);
+  await panel.getByRole('button', { name: 'Hide Object 1' }).click();
+  await expect(panel.getByRole('button', { name: 'Show Object 1' })).toBeVisible();
+  await expect.poll(() => colouredPixels('red')).toBeLessThan(redShown / 20); // hidden: not drawn
+  expect(await colouredPixels('green')).toBeGreaterThan(200); // the other object still is
+  await page.screenshot({ path: join(SHOTS, 'annotate-objects.png') });
+  await panel.getByRole('button', { name: 'Show Object 1' }).click();
+  await expect.poll(() => colouredPixels('red')).toBeGreaterThan(redShown / 2);
+  const before = await labels();
+  await panel.getByRole('button', { name: 'Delete Lesion B' }).click();
+  await expect.poll(async () => (await state(page)).objects.map((o) => o.labelValue)).toEqual([1]);
+  expect((await labels()).includes(2)).toBe(false);
+  await page.keyboard.press('Control+z');
+  await expect.poll(async () => (await state(page)).objects.map((o) => o.name)).toEqual(['Object 1', 'Lesion B']);
+  await expect.poll(async () => Buffer.from(await labels()).equals(Buffer.from(before))).toBe(true);
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, 'annotate-help.png') });
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
 });
 
 test('save: the label file and the CSV read back', async () => {
@@ -205,6 +286,16 @@ test('save: the label file and the CSV read back', async () => {
   const csv = (await read('labels/volumetry.csv')).toString('utf8').trim().split('\n');
   expect(csv).toHaveLength(3);
   const row2 = csv.find((r) => r.split(',')[3] === '2')!.split(',');
+  expect(row2[4]).toBe('Lesion B');
   expect(Number(row2[5])).toBe(counts[2]);
   expect(Number(row2[6])).toBeCloseTo(counts[2]! * 2, 3); // 1 × 1 × 2 mm voxels
+  // the volumetry shown after the save, with the 3D render
+  const summary = page.getByRole('dialog', { name: /Volumetry of phantom/ });
+  await expect(summary).toBeVisible();
+  await expect(summary).toContainText(counts[2]!.toLocaleString('en-US'));
+  await expect(summary).toContainText('Lesion B');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(SHOTS, 'annotate-saved.png') });
+  await page.keyboard.press('Escape');
+  await expect(summary).toBeHidden();
 });

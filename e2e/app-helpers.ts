@@ -21,7 +21,7 @@ export async function idle(page: Page, leaving?: string): Promise<TestSnapshot> 
 
 /** Short pen strokes over the three views (shifted right by `shift` of the width): at least one crosses the image. */
 export async function scribble(page: Page, shift = 0): Promise<void> {
-  const box = (await page.locator('canvas').boundingBox())!;
+  const box = (await page.locator('canvas[aria-label="Image viewer"]').boundingBox())!;
   for (const [fx, fy] of [[0.28, 0.22], [0.28, 0.72], [0.7, 0.22]] as const) {
     const x = box.x + box.width * (fx + shift), y = box.y + box.height * fy;
     await page.mouse.move(x, y);

@@ -47,7 +47,7 @@ async function expectShown(page: Page, dims: [number, number, number]): Promise<
  * screenshot, decoded in the page with the browser's PNG decoder.
  */
 async function litFraction(page: Page, path: string): Promise<number> {
-  const png = await page.locator('canvas').screenshot({ path });
+  const png = await page.locator('canvas[aria-label="Image viewer"]').screenshot({ path });
   return page.evaluate(async (b64) => {
     const bin = atob(b64);
     const bytes = new Uint8Array(bin.length);

@@ -7,7 +7,7 @@
 import { EngineClient } from '../engine/client/engine-client.ts';
 import { mergeSliceResult } from '../engine/client/merge.ts';
 import type { PropagationMode, SliceAxis, SlicePrompt, SliceResult } from '../engine/protocol.ts';
-import { sliceGeometry } from '../engine/slices.ts';
+import { sliceGeometry, voxelIndex } from '../engine/slices.ts';
 import type { ObjectSpec } from '../shared/cohort.ts';
 import type { Vec3, Volume } from '../shared/volume.ts';
 import type { BusyState, MessageLevel } from '../ui/types.ts';
@@ -72,7 +72,6 @@ function eta(startedAt: number, done: number, total: number): string {
 
 export class AnnotationController {
   readonly history = new History();
-  readonly locked = new Set<number>();
   #engine: EngineClient | null = null;
   #engineModel: string | null = null;
   #modelLoading: Promise<void> | null = null;
@@ -95,6 +94,11 @@ export class AnnotationController {
 
   get tool(): PromptTool | null {
     return this.#tool;
+  }
+
+  /** Locked objects: propagation and brushing never change them. */
+  get locked(): ReadonlySet<number> {
+    return new Set(this.host.objects().filter((o) => o.locked).map((o) => o.labelValue));
   }
 
   /** The plane the user last worked in (slice keys and the confidence strip follow it). */
@@ -135,7 +139,6 @@ export class AnnotationController {
     this.#case = { id, volume, sentToEngine: false };
     this.#prompts.clear();
     this.#confidence.clear();
-    this.locked.clear();
     this.history.clear();
     this.#showMarks();
     this.host.render();
@@ -215,6 +218,10 @@ export class AnnotationController {
     const c = this.#case;
     if (!c) return;
     this.#plane = g.plane;
+    if (g.tool === 'fill') {
+      this.#fill(g.plane, g.start);
+      return;
+    }
     const object = this.host.activeLabel();
     if (this.locked.has(object)) {
       this.host.message('warning', `Object ${object} is locked: unlock it to prompt it.`);
@@ -251,6 +258,60 @@ export class AnnotationController {
       this.#confidence.set(object, { axis, bySlice: new Map() });
     }
     return p;
+  }
+
+  /**
+   * Fill: the 4-connected region of equal label around the clicked voxel, on that slice,
+   * becomes the active object — only when the region is enclosed (it does not reach the
+   * slice's edge) and is neither the active object nor a locked one.
+   */
+  #fill(plane: ViewPlane, mm: Vec3): void {
+    const c = this.#case!;
+    const object = this.host.activeLabel();
+    const axis = planeAxis(c.volume.affine, plane);
+    const { width, height } = sliceGeometry(c.volume.dims, axis);
+    const at = toSlice(axis, worldToVoxel(c.volume.affine, mm));
+    const x0 = Math.round(at.x);
+    const y0 = Math.round(at.y);
+    if (x0 < 0 || y0 < 0 || x0 >= width || y0 >= height) return;
+    const dims = c.volume.dims;
+    const index = (x: number, y: number) => voxelIndex(dims, axis, at.slice, x, y);
+    let enclosed = true;
+    let filled = 0;
+    const locked = this.locked;
+    const diff = this.host.viewer.editLabels((labels) => {
+      const target = labels.get(index(x0, y0));
+      if (target === object || locked.has(target)) return;
+      const seen = new Uint8Array(width * height);
+      const stack = [y0 * width + x0];
+      const region: number[] = [];
+      seen[y0 * width + x0] = 1;
+      while (stack.length > 0) {
+        const p = stack.pop()!;
+        const x = p % width;
+        const y = (p - x) / width;
+        region.push(p);
+        if (x === 0 || y === 0 || x === width - 1 || y === height - 1) enclosed = false;
+        for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]] as const) {
+          if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+          const q = ny * width + nx;
+          if (seen[q] || labels.get(index(nx, ny)) !== target) continue;
+          seen[q] = 1;
+          stack.push(q);
+        }
+      }
+      if (!enclosed) return;
+      for (const p of region) labels.set(index(p % width, Math.floor(p / width)), object);
+      filled = region.length;
+    });
+    if (!enclosed) {
+      this.host.message('info', 'Fill works inside a closed outline: that region reaches the edge of the slice.');
+      return;
+    }
+    if (diff) {
+      this.#pushLabels(`fill of ${filled} voxels on slice ${at.slice + 1}`, diff);
+      this.host.changed();
+    }
   }
 
   /** Run a slice's prompts in the engine, write the mask, and make it one undo step. */
@@ -298,19 +359,54 @@ export class AnnotationController {
     else await engine.clearSlice(object, slice).catch(() => undefined);
   }
 
-  /** Remove every prompt of an object on the current slice. */
-  async clearSlicePrompts(): Promise<void> {
-    const object = this.host.activeLabel();
+  /** Remove an object's prompts on one slice (its mask stays; undo brings the prompts back). */
+  async clearPrompts(object: number, slice: number): Promise<void> {
     const p = this.#prompts.get(object);
-    const cur = p ? this.currentSlice(axisPlane(this.#case!.volume.affine, p.axis)) : null;
-    if (!p || !cur || !p.slices.has(cur.slice)) return;
-    const before = p.slices.get(cur.slice)!;
-    await this.#restorePrompt(object, p.axis, cur.slice, null);
+    const before = p?.slices.get(slice);
+    if (!p || !before) return;
+    await this.#restorePrompt(object, p.axis, slice, null);
     this.history.push({
-      label: `prompts removed from slice ${cur.slice + 1}`,
-      undo: () => this.#restorePrompt(object, p.axis, cur.slice, before),
-      redo: () => this.#restorePrompt(object, p.axis, cur.slice, null),
+      label: `prompts removed from slice ${slice + 1}`,
+      undo: () => this.#restorePrompt(object, p.axis, slice, before),
+      redo: () => this.#restorePrompt(object, p.axis, slice, null),
     });
+    this.host.render();
+  }
+
+  /** Forget an object (its voxels are cleared by the caller). */
+  async forgetObject(object: number): Promise<{ prompts: ObjectPrompts | undefined; confidence?: { axis: SliceAxis; bySlice: Map<number, SliceConfidence> } }> {
+    const prompts = this.#prompts.get(object);
+    const confidence = this.#confidence.get(object);
+    this.#prompts.delete(object);
+    this.#confidence.delete(object);
+    this.#showMarks();
+    await this.#engine?.removeObject(object).catch(() => undefined);
+    return { prompts, ...(confidence ? { confidence } : {}) };
+  }
+
+  /** Bring a deleted object's prompts back (undo of a delete): the engine re-runs them. */
+  async restoreObject(object: number, saved: { prompts: ObjectPrompts | undefined; confidence?: { axis: SliceAxis; bySlice: Map<number, SliceConfidence> } }): Promise<void> {
+    if (saved.confidence) this.#confidence.set(object, saved.confidence);
+    if (!saved.prompts) return;
+    this.#prompts.set(object, saved.prompts);
+    this.#showMarks();
+    const engine = this.#engine;
+    if (!engine) return;
+    for (const [slice, prompt] of saved.prompts.slices) await engine.addPrompt(object, saved.prompts.axis, slice, prompt).catch(() => undefined);
+  }
+
+  /** Prompted slices of an object, for the objects panel. */
+  promptRows(object: number): { axis: SliceAxis; slice: number; plane: string }[] {
+    const c = this.#case;
+    const p = this.#prompts.get(object);
+    if (!c || !p) return [];
+    const plane = axisPlane(c.volume.affine, p.axis);
+    return [...p.slices.keys()].sort((a, b) => a - b).map((slice) => ({ axis: p.axis, slice, plane }));
+  }
+
+  /** Redraw the prompt marks (objects renamed, recoloured, the active one changed). */
+  refreshMarks(): void {
+    this.#showMarks();
   }
 
   // --- propagation ---
@@ -382,8 +478,9 @@ export class AnnotationController {
       const conf = this.#confidence.get(r.object);
       if (conf && conf.axis === r.axis) conf.bySlice.set(r.slice, { iou: r.iou, objectScore: r.objectScore });
     }
+    const locked = this.locked;
     const diff = this.host.viewer.editLabels((labels) => {
-      for (const r of results) mergeSliceResult(labels, c.volume.dims, r, { locked: this.locked, overlap: 'keep-others' });
+      for (const r of results) mergeSliceResult(labels, c.volume.dims, r, { locked, overlap: 'keep-others' });
     });
     this.host.render();
     return diff;
@@ -397,11 +494,12 @@ export class AnnotationController {
   #stroke(diff: LabelDiff): void {
     const active = this.host.activeLabel();
     const erasing = this.host.drawTool() === 'erase';
+    const locked = this.locked;
     const keep: number[] = [];
     const revert: number[] = [];
     for (let k = 0; k < diff.indices.length; k++) {
       const was = diff.before[k]!;
-      const bad = erasing ? was !== active : was !== 0 && was !== active && this.locked.has(was);
+      const bad = erasing ? was !== active : was !== 0 && was !== active && locked.has(was);
       (bad ? revert : keep).push(k);
     }
     if (revert.length > 0) {
@@ -506,9 +604,11 @@ export class AnnotationController {
     this.host.viewer.setCrosshairMm(world);
   }
 
-  /** Slice keys: one slice through the plane last worked in. */
+  /** Slice keys: one slice through the plane under the pointer (else the plane last worked in). */
   step(delta: number): void {
-    this.host.viewer.moveSlice(this.#plane, delta);
+    const plane = this.host.viewer.hoverPlane() ?? this.#plane;
+    this.#plane = plane;
+    this.host.viewer.moveSlice(plane, delta);
   }
 
   dispose(): void {

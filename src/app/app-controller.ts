@@ -24,6 +24,9 @@ import type { BusyState, DrawTool, MessageLevel, SkippedItem, StatusMessage, Too
 import type { DisplayRange, ViewerController } from '../viewer/viewer-controller.ts';
 import { readCaseOutputs, saveCaseOutputs, type CaseOutputs } from './case-outputs.ts';
 import { AnnotationController } from './annotation.ts';
+import { WINDOW_PRESETS, presetWindow } from './display.ts';
+import { volumetryRows } from '../cohort/volumetry.ts';
+import type { SaveSummary } from '../ui/types.ts';
 
 const MAX_MESSAGES = 50;
 /** Unsaved work reaches IndexedDB this long after the last change (the promise is ≤ 2 s). */
@@ -121,6 +124,9 @@ export class AppController {
   #task: AbortController | null = null;
   #volume: Volume | null = null;
   readonly #annotation: AnnotationController | null;
+  /** Display: the window preset and the window it gave (a right-drag makes it 'custom'), label style. */
+  #display = { preset: 'auto', window: null as DisplayRange | null, opacity: 0.6, outline: false, penSize: 1 };
+  #summary: SaveSummary | null = null;
   #nextMessageId = 1;
   #autosaveTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last autosave that reached IndexedDB (tests and the crash-restore notice read it). */
@@ -151,7 +157,16 @@ export class AppController {
     shell.addEventListener('undo', () => void this.#annotation?.undo());
     shell.addEventListener('redo', () => void this.#annotation?.redo());
     shell.addEventListener('select-model', (e) => this.#annotation?.selectModel(e.detail.id));
-    shell.addEventListener('toggle-lock', () => this.toggleLock());
+    shell.addEventListener('toggle-lock', (e) => this.toggleLock(e.detail.labelValue));
+    shell.addEventListener('toggle-visible', (e) => this.toggleVisible(e.detail.labelValue));
+    shell.addEventListener('rename-object', (e) => this.renameObject(e.detail.labelValue, e.detail.name));
+    shell.addEventListener('recolor-object', (e) => this.recolorObject(e.detail.labelValue, e.detail.color));
+    shell.addEventListener('delete-object', (e) => void this.deleteObject(e.detail.labelValue));
+    shell.addEventListener('set-pen-size', (e) => this.setPenSize(e.detail.size));
+    shell.addEventListener('set-window-preset', (e) => this.setWindowPreset(e.detail.id));
+    shell.addEventListener('set-label-style', (e) => this.setLabelStyle(e.detail.opacity, e.detail.outline));
+    shell.addEventListener('close-summary', () => this.#closeSummary());
+    shell.addEventListener('clear-prompts', (e) => void this.#annotation?.clearPrompts(e.detail.labelValue, e.detail.slice));
     shell.addEventListener('go-to-slice', (e) => this.#annotation?.goToSlice(e.detail.axis, e.detail.slice));
     shell.addEventListener('step-slice', (e) => this.#annotation?.step(e.detail.delta));
     shell.addEventListener('cycle-object', (e) => this.cycleObject(e.detail.delta));
@@ -361,6 +376,7 @@ export class AppController {
       this.#end(signal);
       this.#annotation?.openCase(id, volume);
       this.#annotation?.setTool(null);
+      this.#applyDisplay(volume);
       this.#update({ selectedId: id, loadingId: null, objects: start.objects, activeLabel: start.objects[0]?.labelValue ?? 1, dirty: start.dirty, tool: 'off' });
       this.#applyObjects();
       this.#viewer?.setDrawMode({ kind: 'off' });
@@ -448,6 +464,21 @@ export class AppController {
       this.#end(signal);
       this.#update({ dirty: false });
       this.#message('info', `${entry.name}: saved ${written.join(', ')}.`);
+      const rows = volumetryRows(entry, this.#state.objects, labels, volume.spacing, new Date());
+      this.#summary = {
+        caseName: entry.name,
+        written,
+        rows: rows.map((r) => ({
+          labelValue: Number(r.labelValue),
+          name: r.objectName,
+          color: this.#state.objects.find((o) => o.labelValue === Number(r.labelValue))?.color ?? [255, 255, 255],
+          voxels: Number(r.voxelCount),
+          mm3: Number(r.volumeMm3),
+          ml: Number(r.volumeMl),
+        })),
+      };
+      this.#viewer?.setRenderTile(true);
+      this.#render();
     } catch (e) {
       this.#fail(signal, e, `Saving ${entry.name}`);
     }
@@ -462,8 +493,45 @@ export class AppController {
     this.#viewer?.setDrawMode(tool === 'off' ? { kind: 'off' } : tool === 'erase' ? { kind: 'erase' } : { kind: 'pen', value: this.#state.activeLabel });
   }
 
+  /** CT with a window in its header keeps it; everything else gets the automatic percentile window. */
+  #applyDisplay(volume: Volume): void {
+    const header = displayRange(volume);
+    if (header) this.#display = { ...this.#display, preset: 'custom', window: header };
+    else this.#display = { ...this.#display, preset: 'auto', window: presetWindow(WINDOW_PRESETS[0]!, volume.data) };
+    this.#viewer?.setDisplayRange(this.#display.window!);
+    this.#viewer?.setLabelStyle(this.#display.opacity, this.#display.outline);
+  }
+
+  setWindowPreset(id: string): void {
+    const preset = WINDOW_PRESETS.find((p) => p.id === id);
+    if (!preset || !this.#volume || !this.#viewer) return;
+    const window = presetWindow(preset, this.#volume.data);
+    this.#display = { ...this.#display, preset: id, window };
+    this.#viewer.setDisplayRange(window);
+    this.#render();
+  }
+
+  setPenSize(size: number): void {
+    this.#display = { ...this.#display, penSize: Math.min(15, Math.max(1, Math.round(size))) };
+    this.#viewer?.setPenSize(this.#display.penSize);
+    this.#render();
+  }
+
+  setLabelStyle(opacity: number, outline: boolean): void {
+    this.#display = { ...this.#display, opacity: Math.min(1, Math.max(0, opacity)), outline };
+    this.#viewer?.setLabelStyle(this.#display.opacity, outline);
+    this.#render();
+  }
+
+  #closeSummary(): void {
+    if (!this.#summary) return;
+    this.#summary = null;
+    this.#viewer?.setRenderTile(false);
+    this.#render();
+  }
+
   /** Box / point prompts (the brush and eraser go off). */
-  setPromptTool(tool: 'box' | 'positive' | 'negative' | null): void {
+  setPromptTool(tool: 'box' | 'positive' | 'negative' | 'fill' | null): void {
     if (!this.#volume || !this.#annotation) return;
     if (tool) {
       this.#update({ tool: 'off' });
@@ -472,14 +540,83 @@ export class AppController {
     this.#annotation.setTool(tool);
   }
 
-  toggleLock(): void {
+  /** Change one object's spec, as one undo step. */
+  #editObject(labelValue: number, patch: Partial<ObjectSpec>, what: string): void {
+    const before = this.#state.objects.find((o) => o.labelValue === labelValue);
+    if (!before || !this.#volume) return;
+    const after = { ...before, ...patch };
+    const apply = (spec: ObjectSpec) => {
+      this.#update({ objects: this.#state.objects.map((o) => (o.labelValue === labelValue ? spec : o)) });
+      this.#applyObjects();
+      this.#changed();
+    };
+    apply(after);
+    this.#annotation?.record({ label: what, undo: () => apply(before), redo: () => apply(after) });
+  }
+
+  toggleLock(labelValue = this.#state.activeLabel): void {
+    const o = this.#state.objects.find((x) => x.labelValue === labelValue);
+    if (!o) return;
+    this.#editObject(labelValue, { locked: !o.locked }, `${o.locked ? 'unlock' : 'lock'} ${o.name}`);
+    this.#message('info', `${o.name} ${o.locked ? 'unlocked' : 'locked: propagation and brushing leave it alone'}.`);
+  }
+
+  toggleVisible(labelValue: number): void {
+    const o = this.#state.objects.find((x) => x.labelValue === labelValue);
+    if (o) this.#editObject(labelValue, { visible: !o.visible }, `${o.visible ? 'hide' : 'show'} ${o.name}`);
+  }
+
+  renameObject(labelValue: number, name: string): void {
+    const o = this.#state.objects.find((x) => x.labelValue === labelValue);
+    const clean = name.trim();
+    if (!o || clean === '' || clean === o.name) {
+      this.#render();
+      return;
+    }
+    this.#editObject(labelValue, { name: clean }, `rename ${o.name} to ${clean}`);
+  }
+
+  recolorObject(labelValue: number, color: [number, number, number]): void {
+    const o = this.#state.objects.find((x) => x.labelValue === labelValue);
+    if (o) this.#editObject(labelValue, { color }, `recolour ${o.name}`);
+  }
+
+  /** Delete an object and its voxels; one undo step brings both back. */
+  async deleteObject(labelValue: number): Promise<void> {
+    const index = this.#state.objects.findIndex((o) => o.labelValue === labelValue);
+    const spec = this.#state.objects[index];
     const a = this.#annotation;
-    if (!a || !this.#volume) return;
-    const label = this.#state.activeLabel;
-    if (a.locked.has(label)) a.locked.delete(label);
-    else a.locked.add(label);
-    this.#message('info', `Object ${label} ${a.locked.has(label) ? 'locked: propagation and brushing leave it alone' : 'unlocked'}.`);
-    this.#render();
+    if (!spec || !this.#volume || !this.#viewer) return;
+    const diff = this.#viewer.editLabels((labels) => {
+      const n = this.#volume!.data.length;
+      for (let v = 0; v < n; v++) if (labels.get(v) === labelValue) labels.set(v, 0);
+    });
+    const saved = a ? await a.forgetObject(labelValue) : { prompts: undefined };
+    const remove = () => {
+      const objects = this.#state.objects.filter((o) => o.labelValue !== labelValue);
+      const active = this.#state.activeLabel === labelValue ? (objects[Math.max(0, index - 1)]?.labelValue ?? objects[0]?.labelValue ?? 1) : this.#state.activeLabel;
+      this.#update({ objects, activeLabel: active });
+      this.#applyObjects();
+      this.#changed();
+    };
+    remove();
+    a?.record({
+      label: `delete ${spec.name}`,
+      undo: async () => {
+        const objects = [...this.#state.objects];
+        objects.splice(index, 0, spec);
+        this.#update({ objects, activeLabel: labelValue });
+        if (diff) this.#viewer!.applyDiff(diff, 'before');
+        this.#applyObjects();
+        await a.restoreObject(labelValue, saved);
+      },
+      redo: async () => {
+        if (diff) this.#viewer!.applyDiff(diff, 'after');
+        await a.forgetObject(labelValue);
+        remove();
+      },
+    });
+    this.#message('info', `${spec.name} deleted; undo with Ctrl+Z.`);
   }
 
   cycleObject(delta: number): void {
@@ -505,7 +642,9 @@ export class AppController {
   }
 
   #applyObjects(): void {
-    this.#viewer?.setLabelColors(this.#state.objects.map((o) => ({ value: o.labelValue, color: o.color })));
+    // Hidden objects stay in the label map; they are just not drawn.
+    this.#viewer?.setLabelColors(this.#state.objects.filter((o) => o.visible).map((o) => ({ value: o.labelValue, color: o.color })));
+    this.#annotation?.refreshMarks();
     if (this.#state.tool === 'pen') this.#viewer?.setDrawMode({ kind: 'pen', value: this.#state.activeLabel });
   }
 
@@ -542,6 +681,7 @@ export class AppController {
 
   /** Before another case opens: unsaved work goes to IndexedDB. */
   async #leaveCase(): Promise<void> {
+    this.#closeSummary();
     await this.#flushAutosave();
     this.#annotation?.closeCase();
   }
@@ -627,6 +767,15 @@ export class AppController {
     });
   }
 
+  /** The preset in use, or 'custom' once the window was dragged away from it. */
+  #windowPresetShown(): string {
+    const shown = this.#viewer?.displayWindow();
+    const w = this.#display.window;
+    if (!shown || !w) return this.#display.preset;
+    const same = Math.abs(shown.min - w.min) < 1e-6 * (1 + Math.abs(w.min)) && Math.abs(shown.max - w.max) < 1e-6 * (1 + Math.abs(w.max));
+    return same ? this.#display.preset : 'custom';
+  }
+
   #render(): void {
     const s = this.#state;
     const shell = this.#shell;
@@ -647,6 +796,7 @@ export class AppController {
       downloadable: s.session?.kind === 'demo',
     };
     shell.tools = tools;
+    shell.saveSummary = this.#summary;
     const a = this.#annotation;
     if (a) {
       shell.annotation = {
@@ -657,7 +807,15 @@ export class AppController {
         modelId: a.modelId,
         device: a.device,
         activeLocked: a.locked.has(s.activeLabel),
+        windowPresets: WINDOW_PRESETS.map((p) => ({ id: p.id, name: p.name })),
+        windowPreset: this.#windowPresetShown(),
+        penSize: this.#display.penSize,
+        opacity: this.#display.opacity,
+        outline: this.#display.outline,
       };
+      shell.objectRows = s.objects.map((o) => ({
+        labelValue: o.labelValue, name: o.name, color: o.color, visible: o.visible, locked: o.locked, prompted: a.promptRows(o.labelValue),
+      }));
       shell.confidence = this.#volume ? a.confidence() : null;
     }
     const shown = s.queue.cases.find((c) => c.id === s.selectedId);

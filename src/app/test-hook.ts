@@ -30,7 +30,7 @@ export interface TestSnapshot {
   /** All status bar texts, oldest first. */
   messages: string[];
   /** The volume as io read it, or null. */
-  volume: { dims: Vec3; spacing: Vec3; datatype: VoxelType; voxels: number; sourceFiles: number } | null;
+  volume: { dims: Vec3; spacing: Vec3; datatype: VoxelType; voxels: number; sourceFiles: number; affine: number[] } | null;
   /** What NiiVue holds, or null when the viewer could not start (no WebGL2). */
   viewer: ViewerState | null;
 }
@@ -92,7 +92,7 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
         errors: s.messages.filter((m) => m.level === 'error').map((m) => m.text),
         messages: s.messages.map((m) => m.text),
         volume: v
-          ? { dims: v.dims, spacing: v.spacing, datatype: v.datatype, voxels: v.data.length, sourceFiles: v.meta.sourcePaths.length }
+          ? { dims: v.dims, spacing: v.spacing, datatype: v.datatype, voxels: v.data.length, sourceFiles: v.meta.sourcePaths.length, affine: [...v.affine] }
           : null,
         viewer: viewerState(),
       });

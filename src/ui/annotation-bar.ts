@@ -53,6 +53,7 @@ export class SliceSamAnnotationBar extends LitElement {
         max-width: 170px;
       }
       .device { font-size: 12px; color: #bfe3c8; }
+      input[type='range'] { width: 70px; }
     `,
   ];
 
@@ -62,7 +63,10 @@ export class SliceSamAnnotationBar extends LitElement {
   constructor() {
     super();
     this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
-    this.annotation = { promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false };
+    this.annotation = {
+      promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false,
+      windowPresets: [], windowPreset: 'auto', penSize: 1, opacity: 0.6, outline: false,
+    };
   }
 
   override render() {
@@ -86,6 +90,9 @@ export class SliceSamAnnotationBar extends LitElement {
       <span class="group" role="group" aria-label="Correction">
         ${draw('pen', 'Brush', 'P', 'Paint the active object')}
         ${draw('erase', 'Eraser', 'E', 'Erase the active object')}
+        ${prompt('fill', 'Fill', 'F', 'Click inside a closed outline to fill it with the active object')}
+        <input type="range" min="1" max="15" step="1" aria-label="Brush size" title="Brush and eraser size: ${a.penSize} voxels (- / =)"
+          .value=${String(a.penSize)} @input=${(e: Event) => fire(this, 'set-pen-size', { size: Number((e.target as HTMLInputElement).value) })} />
       </span>
       <span class="group" role="group" aria-label="Propagate">
         <span class="label">Propagate</span>
@@ -99,6 +106,18 @@ export class SliceSamAnnotationBar extends LitElement {
         <button type="button" title="Redo (Ctrl+Shift+Z or Ctrl+Y)" ?disabled=${!a.canRedo} @click=${() => fire(this, 'redo', {})}>Redo</button>
         <button type="button" title="Lock the active object: propagation and brushing leave it alone (L)" aria-pressed=${a.activeLocked}
           @click=${() => fire(this, 'toggle-lock', {})}>${a.activeLocked ? 'Locked' : 'Lock'} <kbd>L</kbd></button>
+      </span>
+      <span class="group" role="group" aria-label="Display">
+        <select aria-label="Window" title="Intensity window (right-drag on the image to adjust); the model sees the same"
+          @change=${(e: Event) => fire(this, 'set-window-preset', { id: (e.target as HTMLSelectElement).value })}>
+          ${a.windowPreset === 'custom' ? html`<option value="custom" selected>Custom window</option>` : ''}
+          ${a.windowPresets.map((p) => html`<option value=${p.id} ?selected=${p.id === a.windowPreset}>${p.name}</option>`)}
+        </select>
+        <input type="range" min="0" max="100" step="5" aria-label="Label opacity" title="Label opacity"
+          .value=${String(Math.round(a.opacity * 100))}
+          @input=${(e: Event) => fire(this, 'set-label-style', { opacity: Number((e.target as HTMLInputElement).value) / 100, outline: a.outline })} />
+        <button type="button" title="Draw only the outline of each object (U)" aria-pressed=${a.outline}
+          @click=${() => fire(this, 'set-label-style', { opacity: a.opacity, outline: !a.outline })}>Outline <kbd>U</kbd></button>
       </span>
       <span class="group" role="group" aria-label="Model">
         <select aria-label="SAM2 model" title="The model that segments; downloaded once, then kept in this browser"

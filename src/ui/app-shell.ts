@@ -6,8 +6,9 @@ import './source-panel.ts';
 import './status-bar.ts';
 import './annotation-bar.ts';
 import './confidence-strip.ts';
+import './objects-panel.ts';
 import type { SliceSamToolBar } from './tool-bar.ts';
-import type { AnnotationState, BusyState, ConfidenceStrip, QueueCounts, SkippedItem, StatusMessage, ToolState, VolumeItem } from './types.ts';
+import type { AnnotationState, BusyState, ConfidenceStrip, ObjectRow, SaveSummary, QueueCounts, SkippedItem, StatusMessage, ToolState, VolumeItem } from './types.ts';
 
 /** Every shortcut, for the help overlay (`?`). */
 export const SHORTCUTS: [string, string][] = [
@@ -15,13 +16,16 @@ export const SHORTCUTS: [string, string][] = [
   ['N / B', 'next / previous case'],
   ['R', 'box prompt (drag on a slice)'],
   ['H / J', 'positive / negative point'],
-  ['P (or D) / E', 'brush / eraser'],
+  ['P (or D) / E / F', 'brush / eraser / fill'],
+  ['- / =', 'smaller / larger brush'],
   ['T', 'propagate until the object ends'],
   ['⇧T', 'propagate between the prompts'],
   ['[ / ]', 'propagate backward / forward from this slice'],
   ['← → / PgUp PgDn', 'previous / next slice'],
   ['A / C', 'add object / cycle objects'],
   ['L', 'lock or unlock the active object'],
+  ['U', 'labels as outlines / filled'],
+  ['right-drag', 'window / level (presets in the bar)'],
   ['Ctrl+Z', 'undo'],
   ['Ctrl+⇧Z / Ctrl+Y', 'redo'],
   ['S / Ctrl+S', 'save'],
@@ -54,6 +58,8 @@ export class SliceSamApp extends LitElement {
     tools: { attribute: false },
     annotation: { attribute: false },
     confidence: { attribute: false },
+    objectRows: { attribute: false },
+    saveSummary: { attribute: false },
     helpOpen: { state: true },
   };
 
@@ -63,13 +69,13 @@ export class SliceSamApp extends LitElement {
       :host {
         display: grid;
         grid-template-rows: auto auto minmax(0, 1fr) auto auto;
-        grid-template-columns: 280px minmax(0, 1fr);
+        grid-template-columns: 260px minmax(0, 1fr) auto;
         grid-template-areas:
-          'bar bar'
-          'anno anno'
-          'side main'
-          'side strip'
-          'status status';
+          'bar bar bar'
+          'anno anno anno'
+          'side main objs'
+          'side strip objs'
+          'status status status';
         height: 100%;
         overflow: hidden;
       }
@@ -78,6 +84,28 @@ export class SliceSamApp extends LitElement {
       slicesam-status-bar { grid-area: status; }
       slicesam-annotation-bar { grid-area: anno; }
       slicesam-confidence-strip { grid-area: strip; }
+      slicesam-objects-panel { grid-area: objs; width: 250px; min-height: 0; }
+      .summary {
+        position: absolute;
+        top: 34px;
+        right: 10px;
+        max-width: 420px;
+        background: rgba(255, 255, 255, 0.96);
+        border-radius: 6px;
+        padding: 10px 14px;
+        box-shadow: 0 6px 24px #0007;
+        z-index: 5;
+      }
+      .summary h2 { margin: 0 0 6px; font-size: 14px; }
+      .summary table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+      .summary th, .summary td { padding: 2px 8px; text-align: right; border-bottom: 1px solid #e3e8ee; }
+      .summary th:first-child, .summary td:first-child { text-align: left; }
+      .summary tfoot td { font-weight: 600; border-bottom: 0; }
+      .summary .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+      .summary .small { font-size: 11px; color: var(--ss-muted); margin: 6px 0; overflow-wrap: anywhere; }
+      .summary .actions { display: flex; gap: 8px; justify-content: flex-end; }
+      .summary button { padding: 4px 10px; border: 1px solid var(--ss-panel-border); background: #fff; }
+      .summary button.primary { background: var(--ss-accent); color: #fff; border-color: var(--ss-accent); }
       .help {
         position: fixed;
         inset: 0;
@@ -151,6 +179,10 @@ export class SliceSamApp extends LitElement {
   /** The confidence strip of the active object, or null. */
   declare confidence: ConfidenceStrip | null;
   declare helpOpen: boolean;
+  /** The open case's objects for the objects panel. */
+  declare objectRows: ObjectRow[];
+  /** Volumetry after a save, or null. */
+  declare saveSummary: SaveSummary | null;
 
   #keys: AbortController | null = null;
 
@@ -166,9 +198,14 @@ export class SliceSamApp extends LitElement {
     this.counts = null;
     this.resumeName = null;
     this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
-    this.annotation = { promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false };
+    this.annotation = {
+      promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false,
+      windowPresets: [], windowPreset: 'auto', penSize: 1, opacity: 0.6, outline: false,
+    };
     this.confidence = null;
     this.helpOpen = false;
+    this.objectRows = [];
+    this.saveSummary = null;
   }
 
   override connectedCallback(): void {
@@ -196,6 +233,7 @@ export class SliceSamApp extends LitElement {
       <main aria-label="Viewer">
         <slot name="viewer"></slot>
         ${this.caption ? html`<div class="caption">${this.caption}</div>` : nothing}
+        ${this.saveSummary ? this.#renderSummary(this.saveSummary) : nothing}
         ${this.caption || this.busy
           ? nothing
           : html`<div class="empty">
@@ -203,6 +241,7 @@ export class SliceSamApp extends LitElement {
               <p>Nothing is uploaded: images are read in this browser.</p>
             </div>`}
       </main>
+      ${this.tools.caseOpen ? html`<slicesam-objects-panel .objects=${this.objectRows} .activeLabel=${this.tools.activeLabel}></slicesam-objects-panel>` : nothing}
       ${this.tools.caseOpen && this.confidence ? html`<slicesam-confidence-strip .strip=${this.confidence}></slicesam-confidence-strip>` : nothing}
       <slicesam-status-bar .busy=${this.busy} .messages=${this.messages}></slicesam-status-bar>
       ${this.helpOpen
@@ -214,6 +253,28 @@ export class SliceSamApp extends LitElement {
           </div>`
         : nothing}
     `;
+  }
+
+  #renderSummary(s: SaveSummary) {
+    const total = s.rows.reduce((t, r) => ({ voxels: t.voxels + r.voxels, mm3: t.mm3 + r.mm3, ml: t.ml + r.ml }), { voxels: 0, mm3: 0, ml: 0 });
+    const fmt = (n: number, d: number) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+    return html`<section class="summary" role="dialog" aria-label="Volumetry of ${s.caseName}">
+      <h2>Saved ${s.caseName}</h2>
+      <table>
+        <thead><tr><th>Object</th><th>Voxels</th><th>mm³</th><th>mL</th></tr></thead>
+        <tbody>
+          ${s.rows.map((r) => html`<tr>
+            <td><span class="swatch" style="background:rgb(${r.color.join(',')})"></span>${r.labelValue} · ${r.name}</td>
+            <td>${fmt(r.voxels, 0)}</td><td>${fmt(r.mm3, 1)}</td><td>${fmt(r.ml, 3)}</td></tr>`)}
+        </tbody>
+        <tfoot><tr><td>Total</td><td>${fmt(total.voxels, 0)}</td><td>${fmt(total.mm3, 1)}</td><td>${fmt(total.ml, 3)}</td></tr></tfoot>
+      </table>
+      <p class="small">Drag the 3D view to rotate it. Written: ${s.written.join(', ')}</p>
+      <div class="actions">
+        <button type="button" @click=${() => fire(this, 'close-summary', {})}>Close <kbd>Esc</kbd></button>
+        <button type="button" class="primary" @click=${() => fire(this, 'next-case', {})}>Next case <kbd>N</kbd></button>
+      </div>
+    </section>`;
   }
 
   #onKey(e: KeyboardEvent): void {
@@ -270,6 +331,8 @@ export class SliceSamApp extends LitElement {
       fire(this, 'cancel-task', {});
     } else if (e.key === 'Escape' && this.helpOpen) {
       this.helpOpen = false;
+    } else if (e.key === 'Escape' && this.saveSummary) {
+      fire(this, 'close-summary', {});
     } else if (e.key === 'Escape' && this.tools.caseOpen && (this.annotation.promptTool || this.tools.tool !== 'off')) {
       e.preventDefault();
       fire(this, 'set-prompt-tool', { tool: null });
@@ -279,7 +342,7 @@ export class SliceSamApp extends LitElement {
 
   /** Keys of the open case's annotation; true when the key was used. */
   #annotationKey(e: KeyboardEvent): boolean {
-    const prompt = (tool: 'box' | 'positive' | 'negative') => fire(this, 'set-prompt-tool', { tool: this.annotation.promptTool === tool ? null : tool });
+    const prompt = (tool: 'box' | 'positive' | 'negative' | 'fill') => fire(this, 'set-prompt-tool', { tool: this.annotation.promptTool === tool ? null : tool });
     switch (e.key) {
       case 'r': prompt('box'); return true;
       case 'h': prompt('positive'); return true;
@@ -293,6 +356,10 @@ export class SliceSamApp extends LitElement {
       case 'a': fire(this, 'new-object', {}); return true;
       case 'c': fire(this, 'cycle-object', { delta: 1 }); return true;
       case 'l': fire(this, 'toggle-lock', {}); return true;
+      case 'f': prompt('fill'); return true;
+      case '-': fire(this, 'set-pen-size', { size: this.annotation.penSize - 1 }); return true;
+      case '=': case '+': fire(this, 'set-pen-size', { size: this.annotation.penSize + 1 }); return true;
+      case 'u': fire(this, 'set-label-style', { opacity: this.annotation.opacity, outline: !this.annotation.outline }); return true;
       default: return false;
     }
   }

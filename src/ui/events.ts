@@ -31,13 +31,24 @@ export interface SliceSamEventDetail {
   /** Download the outputs kept in the browser (the demo cohort's labels/ folder). */
   'download-outputs': Record<string, never>;
   /** Box, positive or negative point; null: back to the normal mouse. */
-  'set-prompt-tool': { tool: 'box' | 'positive' | 'negative' | null };
+  'set-prompt-tool': { tool: 'box' | 'positive' | 'negative' | 'fill' | null };
+  'set-pen-size': { size: number };
   'propagate': { mode: 'between' | 'forward' | 'backward' | 'until-end' | 'all' };
   'undo': Record<string, never>;
   'redo': Record<string, never>;
   'select-model': { id: string };
-  /** Lock or unlock the active object. */
-  'toggle-lock': Record<string, never>;
+  /** Lock or unlock an object (the active one when no label value is given). */
+  'toggle-lock': { labelValue?: number };
+  'toggle-visible': { labelValue: number };
+  'rename-object': { labelValue: number; name: string };
+  'recolor-object': { labelValue: number; color: [number, number, number] };
+  'delete-object': { labelValue: number };
+  'set-window-preset': { id: string };
+  'set-label-style': { opacity: number; outline: boolean };
+  /** Close the volumetry shown after a save. */
+  'close-summary': Record<string, never>;
+  /** Remove an object's prompts on one slice. */
+  'clear-prompts': { labelValue: number; slice: number };
   /** The confidence strip was clicked. */
   'go-to-slice': { axis: 0 | 1 | 2; slice: number };
   /** Slice keys. */
@@ -74,6 +85,15 @@ declare global {
     'go-to-slice': CustomEvent<SliceSamEventDetail['go-to-slice']>;
     'step-slice': CustomEvent<SliceSamEventDetail['step-slice']>;
     'cycle-object': CustomEvent<SliceSamEventDetail['cycle-object']>;
+    'toggle-visible': CustomEvent<SliceSamEventDetail['toggle-visible']>;
+    'rename-object': CustomEvent<SliceSamEventDetail['rename-object']>;
+    'recolor-object': CustomEvent<SliceSamEventDetail['recolor-object']>;
+    'delete-object': CustomEvent<SliceSamEventDetail['delete-object']>;
+    'clear-prompts': CustomEvent<SliceSamEventDetail['clear-prompts']>;
+    'set-pen-size': CustomEvent<SliceSamEventDetail['set-pen-size']>;
+    'set-window-preset': CustomEvent<SliceSamEventDetail['set-window-preset']>;
+    'set-label-style': CustomEvent<SliceSamEventDetail['set-label-style']>;
+    'close-summary': CustomEvent<SliceSamEventDetail['close-summary']>;
   }
 }
 

@@ -137,7 +137,6 @@ export class SliceSamToolBar extends LitElement {
         >
           ${t.objects.map((o) => html`<option value=${o.labelValue} ?selected=${o.labelValue === t.activeLabel}>${o.labelValue} · ${o.name}</option>`)}
         </select>
-        <button type="button" title="New object (A)" @click=${() => fire(this, 'new-object', {})}>+ Object</button>
       </span>
       <span class="group">
         ${t.downloadable

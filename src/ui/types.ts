@@ -78,7 +78,7 @@ export interface StatusMessage {
   reason?: string;
 }
 
-export type PromptToolName = 'box' | 'positive' | 'negative';
+export type PromptToolName = 'box' | 'positive' | 'negative' | 'fill';
 export type PropagationModeName = 'between' | 'forward' | 'backward' | 'until-end' | 'all';
 
 /** Prompting, propagation, undo and the model, for the annotation bar. */
@@ -92,6 +92,21 @@ export interface AnnotationState {
   device: string | null;
   /** The active object is locked (propagation and brushing leave it alone). */
   activeLocked: boolean;
+  windowPresets: { id: string; name: string }[];
+  /** The preset in use, or 'custom' after a right-drag. */
+  windowPreset: string;
+  /** Brush and eraser size in voxels. */
+  penSize: number;
+  /** Label layer opacity 0–1 and outline mode. */
+  opacity: number;
+  outline: boolean;
+}
+
+/** Shown after a save: per-object volumes, and the 3D render is on. */
+export interface SaveSummary {
+  caseName: string;
+  written: string[];
+  rows: { labelValue: number; name: string; color: Rgb; voxels: number; mm3: number; ml: number }[];
 }
 
 /** Per-slice confidence of the active object along its axis (the confidence strip). */
@@ -103,4 +118,15 @@ export interface ConfidenceStrip {
   current: number;
   /** Per slice: predicted IoU and object score, or null where the engine has not run. */
   slices: ({ iou: number; objectScore: number } | null)[];
+}
+
+/** An object as the objects panel lists it. */
+export interface ObjectRow {
+  labelValue: number;
+  name: string;
+  color: Rgb;
+  visible: boolean;
+  locked: boolean;
+  /** Slices with prompts (axis, slice index, plane name). */
+  prompted: { axis: 0 | 1 | 2; slice: number; plane: string }[];
 }

@@ -8,7 +8,8 @@ import type { Niivue } from '@niivue/niivue';
 import type { Vec3 } from '../shared/volume.ts';
 
 export type ViewPlane = 'axial' | 'coronal' | 'sagittal';
-export type PromptTool = 'box' | 'positive' | 'negative';
+/** Box and point prompts; 'fill' uses the same click to fill a closed region. */
+export type PromptTool = 'box' | 'positive' | 'negative' | 'fill';
 
 const PLANES: Record<number, ViewPlane> = { 0: 'axial', 1: 'coronal', 2: 'sagittal' };
 const PLANE_TYPE: Record<ViewPlane, number> = { axial: 0, coronal: 1, sagittal: 2 };
@@ -46,6 +47,8 @@ export class PromptLayer {
   #drag: Drag | null = null;
   #marks: PromptMark[] = [];
   #listeners = new AbortController();
+  /** The slice plane the pointer was last over (slice keys scroll that one). */
+  hoverPlane: ViewPlane | null = null;
   onPrompt: ((g: PromptGesture) => void) | null = null;
 
   constructor(
@@ -119,6 +122,7 @@ export class PromptLayer {
   }
 
   #move(e: PointerEvent): void {
+    if (this.nv.volumes.length > 0) this.hoverPlane = this.#planeAt(this.#canvasPos(e)) ?? this.hoverPlane;
     const d = this.#drag;
     if (!d || e.pointerId !== d.pointerId) return;
     e.stopPropagation();
@@ -173,6 +177,7 @@ export class PromptLayer {
       const rgb = `rgb(${m.color[0]}, ${m.color[1]}, ${m.color[2]})`;
       ctx.setLineDash(m.active ? [] : [4 * dpr, 3 * dpr]);
       ctx.strokeStyle = rgb;
+      if (m.kind === 'fill') continue;
       if (m.kind === 'box' && m.b) {
         const b = this.#canvasOf(m.b, m.plane);
         if (!b) continue;

@@ -222,7 +222,7 @@ export class ViewerController {
   }
 
   /** Colours of the label values (others stay transparent). */
-  setLabelColors(colors: readonly LabelColor[], opacity = 0.6): void {
+  setLabelColors(colors: readonly LabelColor[]): void {
     const nv = this.#require();
     const lut = new Uint8ClampedArray(256 * 4);
     for (const { value, color } of colors) {
@@ -230,9 +230,10 @@ export class ViewerController {
       lut.set([color[0], color[1], color[2], 255], value * 4);
     }
     nv.drawLut = { ...nv.drawLut, lut, min: 0, max: 255 };
-    // Only the drawing texture needs the new colours; updateGLVolume would rebuild the
-    // background volume and its gradients too (hundreds of ms on a software GL).
-    nv.drawOpacity = opacity;
+    // Only the colour tables need the new colours (the draw LUT is their last row);
+    // updateGLVolume would rebuild the background volume and its gradients too
+    // (hundreds of ms on a software GL).
+    if (nv.volumes.length > 0) nv.refreshColormaps();
     if (nv.drawBitmap) nv.refreshDrawing(true);
     else nv.drawScene();
   }
@@ -339,6 +340,11 @@ export class ViewerController {
     return this.#prompts?.mmToClient(mm, plane) ?? null;
   }
 
+  /** The slice plane the pointer was last over, or null. */
+  hoverPlane(): ViewPlane | null {
+    return this.#prompts?.hoverPlane ?? null;
+  }
+
   /** Move the crosshair `delta` slices through the given plane. */
   moveSlice(plane: ViewPlane, delta: number): void {
     const nv = this.#require();
@@ -353,6 +359,38 @@ export class ViewerController {
     const image = this.#nv?.volumes[0] as { cal_min?: number; cal_max?: number } | undefined;
     if (!image || image.cal_min === undefined || image.cal_max === undefined) return null;
     return { min: image.cal_min, max: image.cal_max };
+  }
+
+  /** Show the volume with this intensity window (also what the model will see). */
+  setDisplayRange(range: DisplayRange): void {
+    const nv = this.#require();
+    const image = nv.volumes[0];
+    if (!image) return;
+    image.cal_min = range.min;
+    image.cal_max = range.max;
+    nv.updateGLVolume();
+  }
+
+  /** Label layer: opacity 0–1, and outline mode (only each object's rim is drawn). */
+  setLabelStyle(opacity: number, outline: boolean): void {
+    const nv = this.#require();
+    nv.drawOpacity = outline ? 0.02 : opacity;
+    nv.drawRimOpacity = outline ? Math.max(0.3, opacity) : -1;
+    if (nv.drawBitmap) nv.refreshDrawing(true);
+    else nv.drawScene();
+  }
+
+  /** Brush and eraser size in voxels. */
+  setPenSize(size: number): void {
+    const nv = this.#require();
+    nv.opts.penSize = Math.max(1, Math.round(size));
+  }
+
+  /** A 3D render tile beside the slices (rotate it by dragging); the labels show in it. */
+  setRenderTile(on: boolean): void {
+    const nv = this.#require();
+    nv.opts.multiplanarShowRender = on ? SHOW_RENDER.ALWAYS : SHOW_RENDER.NEVER;
+    nv.drawScene();
   }
 
   /** The crosshair's world position, or null without a volume. */
