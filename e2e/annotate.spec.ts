@@ -228,6 +228,22 @@ test('a locked object is left alone when the other is propagated', async () => {
   await page.screenshot({ path: join(SHOTS, 'annotate-locked.png') });
 });
 
+test('a corrected mask becomes a prompt (M) and re-propagation starts from it; view layouts by key', async () => {
+  expect((await state(page)).activeLabel).toBe(2);
+  await goToSlice(14);
+  await page.keyboard.press('m');
+  await expect.poll(async () => (await annotation()).prompted[2]).toContain(14);
+  await expect(page.locator('slicesam-objects-panel')).toContainText('A 15 (mask)');
+  await page.keyboard.press(']'); // forward from this slice
+  await expect.poll(async () => (await state(page)).messages.at(-1), { timeout: 20_000 }).toMatch(/Propagated \d+ slices forward/);
+  expect(dice(await labels(), phantom.truth, 2)).toBeGreaterThanOrEqual(0.95);
+  await page.keyboard.press('5');
+  await expect.poll(async () => (await page.evaluate(() => window.__slicesam!.state().viewer))?.volumeCount).toBe(1);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(SHOTS, 'annotate-3d.png') });
+  await page.keyboard.press('4');
+});
+
 test('objects: rename, hide, delete, and undo brings the object and its voxels back', async () => {
   const panel = page.locator('slicesam-objects-panel');
   await panel.getByRole('textbox', { name: 'Name of object 2' }).fill('Lesion B');

@@ -55,9 +55,18 @@ export interface ConfidenceView {
   slices: (SliceConfidence | null)[];
 }
 
+/** A slice whose hand-corrected mask conditions the engine (instead of boxes and points). */
+interface MaskPrompt {
+  mask: Uint8Array;
+}
+
+type SlicePrompts = SlicePrompt | MaskPrompt;
+
+const isMask = (p: SlicePrompts | null | undefined): p is MaskPrompt => p != null && 'mask' in p;
+
 interface ObjectPrompts {
   axis: SliceAxis;
-  slices: Map<number, SlicePrompt>;
+  slices: Map<number, SlicePrompts>;
 }
 
 function mb(n: number): string {
@@ -233,7 +242,8 @@ export class AnnotationController {
     const b = toSlice(axis, worldToVoxel(c.volume.affine, g.end));
     const slice = a.slice;
     const prompts = this.#promptsOf(object, axis);
-    const before = prompts.slices.get(slice);
+    const prior = prompts.slices.get(slice);
+    const before = isMask(prior) ? undefined : prior;
     const next: SlicePrompt = { box: before?.box ?? null, points: [...(before?.points ?? [])] };
     if (g.tool === 'box') {
       const p0 = clampPoint(a, width, height);
@@ -246,7 +256,7 @@ export class AnnotationController {
     } else {
       next.points!.push({ ...clampPoint(a, width, height), positive: g.tool === 'positive' });
     }
-    await this.#applyPrompt(object, axis, slice, before ?? null, next, `${g.tool === 'box' ? 'box' : 'point'} on slice ${slice + 1}`);
+    await this.#applyPrompt(object, axis, slice, prior ?? null, next, `${g.tool === 'box' ? 'box' : 'point'} on slice ${slice + 1}`);
   }
 
   #promptsOf(object: number, axis: SliceAxis): ObjectPrompts {
@@ -315,7 +325,7 @@ export class AnnotationController {
   }
 
   /** Run a slice's prompts in the engine, write the mask, and make it one undo step. */
-  async #applyPrompt(object: number, axis: SliceAxis, slice: number, before: SlicePrompt | null, next: SlicePrompt, what: string): Promise<void> {
+  async #applyPrompt(object: number, axis: SliceAxis, slice: number, before: SlicePrompts | null, next: SlicePrompt, what: string): Promise<void> {
     const prompts = this.#promptsOf(object, axis);
     prompts.slices.set(slice, next);
     this.#showMarks();
@@ -347,7 +357,7 @@ export class AnnotationController {
     this.host.render();
   }
 
-  async #restorePrompt(object: number, axis: SliceAxis, slice: number, prompt: SlicePrompt | null): Promise<void> {
+  async #restorePrompt(object: number, axis: SliceAxis, slice: number, prompt: SlicePrompts | null): Promise<void> {
     const prompts = this.#promptsOf(object, axis);
     if (prompt) prompts.slices.set(slice, prompt);
     else prompts.slices.delete(slice);
@@ -355,8 +365,59 @@ export class AnnotationController {
     const engine = this.#engine;
     if (!engine) return;
     // The engine's conditioning follows the prompts; the labels come from the diff.
-    if (prompt) await engine.addPrompt(object, axis, slice, prompt).catch(() => undefined);
+    if (isMask(prompt)) await engine.addMask(object, axis, slice, prompt.mask).catch(() => undefined);
+    else if (prompt) await engine.addPrompt(object, axis, slice, prompt).catch(() => undefined);
     else await engine.clearSlice(object, slice).catch(() => undefined);
+  }
+
+  /**
+   * The active object's mask on the current slice (after a brush correction, say) becomes a
+   * conditioning slice: the next propagation follows it (SAM2's add_new_mask).
+   */
+  async maskToPrompt(): Promise<void> {
+    const c = this.#case;
+    if (!c) return;
+    const object = this.host.activeLabel();
+    const existing = this.#prompts.get(object);
+    const plane = existing?.slices.size ? axisPlane(c.volume.affine, existing.axis) : (this.host.viewer.hoverPlane() ?? this.#plane);
+    const cur = this.currentSlice(plane);
+    if (!cur) return;
+    const { width, height } = sliceGeometry(c.volume.dims, cur.axis);
+    const mask = new Uint8Array(width * height);
+    let any = 0;
+    this.host.viewer.editLabels((labels) => {
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          if (labels.get(voxelIndex(c.volume.dims, cur.axis, cur.slice, x, y)) === object) {
+            mask[y * width + x] = 1;
+            any++;
+          }
+        }
+      }
+    });
+    if (any === 0) {
+      this.host.message('info', `Object ${object} has no voxels on this slice: draw it first (P), then press M.`);
+      return;
+    }
+    const prompts = this.#promptsOf(object, cur.axis);
+    const before = prompts.slices.get(cur.slice) ?? null;
+    const next: MaskPrompt = { mask };
+    try {
+      const engine = await this.#ready();
+      await engine.addMask(object, cur.axis, cur.slice, mask);
+    } catch (e) {
+      this.host.message('error', `Mask as prompt: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    prompts.slices.set(cur.slice, next);
+    this.history.push({
+      label: `mask of slice ${cur.slice + 1} as a prompt`,
+      undo: () => this.#restorePrompt(object, cur.axis, cur.slice, before),
+      redo: () => this.#restorePrompt(object, cur.axis, cur.slice, next),
+    });
+    this.host.message('info', `Slice ${cur.slice + 1} of object ${object} now guides propagation (${any} voxels).`);
+    this.#showMarks();
+    this.host.render();
   }
 
   /** Remove an object's prompts on one slice (its mask stays; undo brings the prompts back). */
@@ -392,16 +453,19 @@ export class AnnotationController {
     this.#showMarks();
     const engine = this.#engine;
     if (!engine) return;
-    for (const [slice, prompt] of saved.prompts.slices) await engine.addPrompt(object, saved.prompts.axis, slice, prompt).catch(() => undefined);
+    for (const [slice, prompt] of saved.prompts.slices) {
+      if (isMask(prompt)) await engine.addMask(object, saved.prompts.axis, slice, prompt.mask).catch(() => undefined);
+      else await engine.addPrompt(object, saved.prompts.axis, slice, prompt).catch(() => undefined);
+    }
   }
 
   /** Prompted slices of an object, for the objects panel. */
-  promptRows(object: number): { axis: SliceAxis; slice: number; plane: string }[] {
+  promptRows(object: number): { axis: SliceAxis; slice: number; plane: string; mask: boolean }[] {
     const c = this.#case;
     const p = this.#prompts.get(object);
     if (!c || !p) return [];
     const plane = axisPlane(c.volume.affine, p.axis);
-    return [...p.slices.keys()].sort((a, b) => a - b).map((slice) => ({ axis: p.axis, slice, plane }));
+    return [...p.slices.keys()].sort((a, b) => a - b).map((slice) => ({ axis: p.axis, slice, plane, mask: isMask(p.slices.get(slice)) }));
   }
 
   /** Redraw the prompt marks (objects renamed, recoloured, the active one changed). */
@@ -559,7 +623,7 @@ export class AnnotationController {
       const plane = axisPlane(c.volume.affine, p.axis);
       const cur = this.currentSlice(plane);
       const prompt = cur ? p.slices.get(cur.slice) : undefined;
-      if (!cur || !prompt) continue;
+      if (!cur || !prompt || isMask(prompt)) continue;
       const color = objects.find((o) => o.labelValue === object)?.color ?? [255, 255, 0];
       const at = (pt: { x: number; y: number }): Vec3 => slicePointToWorld(c.volume.affine, p.axis, cur.slice, pt);
       if (prompt.box) {

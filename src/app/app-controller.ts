@@ -21,7 +21,7 @@ import { nextObject, type CaseEntry, type ObjectSpec } from '../shared/cohort.ts
 import type { Volume } from '../shared/volume.ts';
 import type { SliceSamApp } from '../ui/app-shell.ts';
 import type { BusyState, DrawTool, MessageLevel, SkippedItem, StatusMessage, ToolState, VolumeItem } from '../ui/types.ts';
-import type { DisplayRange, ViewerController } from '../viewer/viewer-controller.ts';
+import type { DisplayRange, ViewerController, ViewLayout } from '../viewer/viewer-controller.ts';
 import { readCaseOutputs, saveCaseOutputs, type CaseOutputs } from './case-outputs.ts';
 import { AnnotationController } from './annotation.ts';
 import { WINDOW_PRESETS, presetWindow } from './display.ts';
@@ -125,7 +125,7 @@ export class AppController {
   #volume: Volume | null = null;
   readonly #annotation: AnnotationController | null;
   /** Display: the window preset and the window it gave (a right-drag makes it 'custom'), label style. */
-  #display = { preset: 'auto', window: null as DisplayRange | null, opacity: 0.6, outline: false, penSize: 1 };
+  #display = { preset: 'auto', window: null as DisplayRange | null, opacity: 0.6, outline: false, penSize: 1, layout: 'multiplanar' as ViewLayout };
   #summary: SaveSummary | null = null;
   #nextMessageId = 1;
   #autosaveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -163,6 +163,8 @@ export class AppController {
     shell.addEventListener('recolor-object', (e) => this.recolorObject(e.detail.labelValue, e.detail.color));
     shell.addEventListener('delete-object', (e) => void this.deleteObject(e.detail.labelValue));
     shell.addEventListener('set-pen-size', (e) => this.setPenSize(e.detail.size));
+    shell.addEventListener('set-layout', (e) => this.setLayout(e.detail.layout));
+    shell.addEventListener('mask-to-prompt', () => void this.#annotation?.maskToPrompt());
     shell.addEventListener('set-window-preset', (e) => this.setWindowPreset(e.detail.id));
     shell.addEventListener('set-label-style', (e) => this.setLabelStyle(e.detail.opacity, e.detail.outline));
     shell.addEventListener('close-summary', () => this.#closeSummary());
@@ -499,6 +501,7 @@ export class AppController {
     if (header) this.#display = { ...this.#display, preset: 'custom', window: header };
     else this.#display = { ...this.#display, preset: 'auto', window: presetWindow(WINDOW_PRESETS[0]!, volume.data) };
     this.#viewer?.setDisplayRange(this.#display.window!);
+    this.#viewer?.setLayout(this.#display.layout);
     this.#viewer?.setLabelStyle(this.#display.opacity, this.#display.outline);
   }
 
@@ -508,6 +511,13 @@ export class AppController {
     const window = presetWindow(preset, this.#volume.data);
     this.#display = { ...this.#display, preset: id, window };
     this.#viewer.setDisplayRange(window);
+    this.#render();
+  }
+
+  setLayout(layout: ViewLayout): void {
+    if (!this.#volume) return;
+    this.#display = { ...this.#display, layout };
+    this.#viewer?.setLayout(layout);
     this.#render();
   }
 
@@ -810,6 +820,7 @@ export class AppController {
         windowPresets: WINDOW_PRESETS.map((p) => ({ id: p.id, name: p.name })),
         windowPreset: this.#windowPresetShown(),
         penSize: this.#display.penSize,
+        layout: this.#display.layout,
         opacity: this.#display.opacity,
         outline: this.#display.outline,
       };

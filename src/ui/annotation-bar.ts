@@ -65,7 +65,7 @@ export class SliceSamAnnotationBar extends LitElement {
     this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
     this.annotation = {
       promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false,
-      windowPresets: [], windowPreset: 'auto', penSize: 1, opacity: 0.6, outline: false,
+      windowPresets: [], windowPreset: 'auto', penSize: 1, layout: 'multiplanar', opacity: 0.6, outline: false,
     };
   }
 
@@ -100,6 +100,8 @@ export class SliceSamAnnotationBar extends LitElement {
         ${propagate('backward', '◀ Back', '[', 'Segment from this slice towards the first slice')}
         ${propagate('forward', 'Fwd ▶', ']', 'Segment from this slice towards the last slice')}
         ${propagate('until-end', 'To the end', 'T', 'Segment outward both ways until the object ends')}
+        <button type="button" title="Use the active object's mask on this slice (e.g. after a brush correction) as a prompt for the next propagation (M)"
+          @click=${() => fire(this, 'mask-to-prompt', {})}>Mask → prompt <kbd>M</kbd></button>
       </span>
       <span class="group" role="group" aria-label="History">
         <button type="button" title="Undo (Ctrl+Z)" ?disabled=${!a.canUndo} @click=${() => fire(this, 'undo', {})}>Undo</button>
@@ -108,6 +110,10 @@ export class SliceSamAnnotationBar extends LitElement {
           @click=${() => fire(this, 'toggle-lock', {})}>${a.activeLocked ? 'Locked' : 'Lock'} <kbd>L</kbd></button>
       </span>
       <span class="group" role="group" aria-label="Display">
+        <select aria-label="View" title="View layout (1 axial, 2 coronal, 3 sagittal, 4 all three, 5 3D)"
+          @change=${(e: Event) => fire(this, 'set-layout', { layout: (e.target as HTMLSelectElement).value as AnnotationState['layout'] })}>
+          ${(['axial', 'coronal', 'sagittal', 'multiplanar', 'render'] as const).map((l, i) => html`<option value=${l} ?selected=${a.layout === l}>${i + 1} ${{ axial: 'Axial', coronal: 'Coronal', sagittal: 'Sagittal', multiplanar: 'Multiplanar', render: '3D' }[l]}</option>`)}
+        </select>
         <select aria-label="Window" title="Intensity window (right-drag on the image to adjust); the model sees the same"
           @change=${(e: Event) => fire(this, 'set-window-preset', { id: (e.target as HTMLSelectElement).value })}>
           ${a.windowPreset === 'custom' ? html`<option value="custom" selected>Custom window</option>` : ''}

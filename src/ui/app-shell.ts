@@ -18,6 +18,8 @@ export const SHORTCUTS: [string, string][] = [
   ['H / J', 'positive / negative point'],
   ['P (or D) / E / F', 'brush / eraser / fill'],
   ['- / =', 'smaller / larger brush'],
+  ['M', "the active object's mask on this slice becomes a prompt"],
+  ['1 2 3 4 5', 'axial / coronal / sagittal / all three / 3D view'],
   ['T', 'propagate until the object ends'],
   ['⇧T', 'propagate between the prompts'],
   ['[ / ]', 'propagate backward / forward from this slice'],
@@ -200,7 +202,7 @@ export class SliceSamApp extends LitElement {
     this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
     this.annotation = {
       promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false,
-      windowPresets: [], windowPreset: 'auto', penSize: 1, opacity: 0.6, outline: false,
+      windowPresets: [], windowPreset: 'auto', penSize: 1, layout: 'multiplanar', opacity: 0.6, outline: false,
     };
     this.confidence = null;
     this.helpOpen = false;
@@ -357,6 +359,10 @@ export class SliceSamApp extends LitElement {
       case 'c': fire(this, 'cycle-object', { delta: 1 }); return true;
       case 'l': fire(this, 'toggle-lock', {}); return true;
       case 'f': prompt('fill'); return true;
+      case 'm': fire(this, 'mask-to-prompt', {}); return true;
+      case '1': case '2': case '3': case '4': case '5':
+        fire(this, 'set-layout', { layout: (['axial', 'coronal', 'sagittal', 'multiplanar', 'render'] as const)[Number(e.key) - 1]! });
+        return true;
       case '-': fire(this, 'set-pen-size', { size: this.annotation.penSize - 1 }); return true;
       case '=': case '+': fire(this, 'set-pen-size', { size: this.annotation.penSize + 1 }); return true;
       case 'u': fire(this, 'set-label-style', { opacity: this.annotation.opacity, outline: !this.annotation.outline }); return true;

@@ -33,6 +33,9 @@ export interface SliceSamEventDetail {
   /** Box, positive or negative point; null: back to the normal mouse. */
   'set-prompt-tool': { tool: 'box' | 'positive' | 'negative' | 'fill' | null };
   'set-pen-size': { size: number };
+  'set-layout': { layout: 'axial' | 'coronal' | 'sagittal' | 'multiplanar' | 'render' };
+  /** The active object's mask on the current slice becomes a prompt (a conditioning slice). */
+  'mask-to-prompt': Record<string, never>;
   'propagate': { mode: 'between' | 'forward' | 'backward' | 'until-end' | 'all' };
   'undo': Record<string, never>;
   'redo': Record<string, never>;
@@ -91,6 +94,8 @@ declare global {
     'delete-object': CustomEvent<SliceSamEventDetail['delete-object']>;
     'clear-prompts': CustomEvent<SliceSamEventDetail['clear-prompts']>;
     'set-pen-size': CustomEvent<SliceSamEventDetail['set-pen-size']>;
+    'set-layout': CustomEvent<SliceSamEventDetail['set-layout']>;
+    'mask-to-prompt': CustomEvent<SliceSamEventDetail['mask-to-prompt']>;
     'set-window-preset': CustomEvent<SliceSamEventDetail['set-window-preset']>;
     'set-label-style': CustomEvent<SliceSamEventDetail['set-label-style']>;
     'close-summary': CustomEvent<SliceSamEventDetail['close-summary']>;

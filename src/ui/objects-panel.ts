@@ -74,7 +74,7 @@ export class SliceSamObjectsPanel extends LitElement {
             ${o.prompted.length
               ? html`<div class="slices" aria-label="Prompted slices of ${o.name}">
                   ${o.prompted.map((s) => html`<span class="chip">
-                    <button type="button" title="Go to slice ${s.slice + 1}" @click=${(e: Event) => { e.stopPropagation(); fire(this, 'go-to-slice', { axis: s.axis, slice: s.slice }); }}>${s.plane[0]!.toUpperCase()} ${s.slice + 1}</button>
+                    <button type="button" title="Go to slice ${s.slice + 1}" @click=${(e: Event) => { e.stopPropagation(); fire(this, 'go-to-slice', { axis: s.axis, slice: s.slice }); }}>${s.plane[0]!.toUpperCase()} ${s.slice + 1}${s.mask ? ' (mask)' : ''}</button>
                     <button type="button" title="Remove the prompts on slice ${s.slice + 1}" aria-label="Remove prompts on slice ${s.slice + 1}"
                       @click=${(e: Event) => { e.stopPropagation(); fire(this, 'clear-prompts', { labelValue: v, slice: s.slice }); }}>×</button>
                   </span>`)}

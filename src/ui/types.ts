@@ -97,6 +97,7 @@ export interface AnnotationState {
   windowPreset: string;
   /** Brush and eraser size in voxels. */
   penSize: number;
+  layout: 'axial' | 'coronal' | 'sagittal' | 'multiplanar' | 'render';
   /** Label layer opacity 0–1 and outline mode. */
   opacity: number;
   outline: boolean;
@@ -128,5 +129,5 @@ export interface ObjectRow {
   visible: boolean;
   locked: boolean;
   /** Slices with prompts (axis, slice index, plane name). */
-  prompted: { axis: 0 | 1 | 2; slice: number; plane: string }[];
+  prompted: { axis: 0 | 1 | 2; slice: number; plane: string; mask: boolean }[];
 }

@@ -11,6 +11,8 @@ import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type
 
 export type { PromptGesture, PromptMark, PromptTool, ViewPlane } from './prompt-layer.ts';
 
+export type ViewLayout = 'axial' | 'coronal' | 'sagittal' | 'multiplanar' | 'render';
+
 /**
  * A change of the label layer, for undo and redo: voxel positions in the drawing and their
  * values before and after (a position may repeat; undo walks backwards, redo forwards).
@@ -378,6 +380,13 @@ export class ViewerController {
     nv.drawRimOpacity = outline ? Math.max(0.3, opacity) : -1;
     if (nv.drawBitmap) nv.refreshDrawing(true);
     else nv.drawScene();
+  }
+
+  /** One plane, the three planes, or the 3D render alone. */
+  setLayout(layout: ViewLayout): void {
+    const nv = this.#require();
+    const type = { axial: SLICE_TYPE.AXIAL, coronal: SLICE_TYPE.CORONAL, sagittal: SLICE_TYPE.SAGITTAL, multiplanar: SLICE_TYPE.MULTIPLANAR, render: SLICE_TYPE.RENDER }[layout];
+    nv.setSliceType(type);
   }
 
   /** Brush and eraser size in voxels. */
