@@ -159,6 +159,21 @@ test('RAS: a box on the coronal tile labels voxels inside the box on that slice'
   }
 });
 
+test('window / level: a right-drag over the brain makes a custom window the model sees; a preset brings a defined one back', async () => {
+  const win = async () => (await page.evaluate(() => window.__slicesam!.annotation()!)).displayWindow;
+  const auto = await win();
+  const a = await client([-20, Y, 0]);
+  const b = await client([20, Y, 30]);
+  await page.mouse.move(a[0], a[1]);
+  await page.mouse.down({ button: 'right' });
+  await page.mouse.move(b[0], b[1], { steps: 6 });
+  await page.mouse.up({ button: 'right' });
+  await expect.poll(win).not.toEqual(auto);
+  await expect(page.getByRole('combobox', { name: 'Window' })).toHaveValue('custom');
+  await page.getByRole('combobox', { name: 'Window' }).selectOption('auto');
+  await expect.poll(win).toEqual(auto);
+});
+
 test('PIR (coronal slices stored along i, flipped): the label lands at the same world positions', async () => {
   await promptAndPropagate('PIR');
   const p = results['PIR']!;

@@ -47,6 +47,8 @@ export interface AnnotationSnapshot {
   prompted: Record<number, number[]>;
   /** Slices with a confidence for the active object. */
   confidenceSlices: number;
+  /** The intensity window shown (and given to the model). */
+  displayWindow: { min: number; max: number } | null;
 }
 
 export interface TestHook {
@@ -126,6 +128,7 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
         modelId: a.modelId,
         prompted,
         confidenceSlices: a.confidence()?.slices.filter((c) => c !== null).length ?? 0,
+        displayWindow: viewer?.displayWindow() ?? null,
       };
     },
     currentSlice(plane) {

@@ -245,7 +245,7 @@ export class SliceSamApp extends LitElement {
       </main>
       ${this.tools.caseOpen ? html`<slicesam-objects-panel .objects=${this.objectRows} .activeLabel=${this.tools.activeLabel}></slicesam-objects-panel>` : nothing}
       ${this.tools.caseOpen && this.confidence ? html`<slicesam-confidence-strip .strip=${this.confidence}></slicesam-confidence-strip>` : nothing}
-      <slicesam-status-bar .busy=${this.busy} .messages=${this.messages}></slicesam-status-bar>
+      <slicesam-status-bar .busy=${this.busy} .messages=${this.messages} .device=${this.annotation.device}></slicesam-status-bar>
       ${this.helpOpen
         ? html`<div class="help" role="dialog" aria-label="Keyboard shortcuts" @click=${() => (this.helpOpen = false)}>
             <section>

@@ -12,6 +12,7 @@ import type { BusyState, StatusMessage } from './types.ts';
 export class SliceSamStatusBar extends LitElement {
   static override properties = {
     busy: { attribute: false },
+    device: { attribute: false },
     messages: { attribute: false },
   };
 
@@ -28,6 +29,7 @@ export class SliceSamStatusBar extends LitElement {
         border-top: 1px solid var(--ss-panel-border);
       }
       .progress { display: flex; align-items: center; gap: 8px; flex: 0 1 auto; min-width: 0; }
+      .device { margin-left: auto; font-size: 12px; color: var(--ss-muted); white-space: nowrap; }
       .label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
       progress { width: 180px; height: 10px; accent-color: var(--ss-accent); }
       .count { color: var(--ss-muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -58,8 +60,12 @@ export class SliceSamStatusBar extends LitElement {
   /** Messages, oldest first. */
   declare messages: StatusMessage[];
 
+  /** Where the SAM2 engine runs ('WebGPU', 'WASM × 4'), or null before it started. */
+  declare device: string | null;
+
   constructor() {
     super();
+    this.device = null;
     this.busy = null;
     this.messages = [];
   }
@@ -73,6 +79,7 @@ export class SliceSamStatusBar extends LitElement {
         ? html`<span class="info ${latest.level === 'warning' ? 'warning' : ''}" role="status">${latest.text}</span>`
         : nothing}
       ${errors.length > 0 ? this.#renderError(errors) : nothing}
+      ${this.device ? html`<span class="device" title="Where the SAM2 engine runs">Engine: ${this.device}</span>` : nothing}
     `;
   }
 

@@ -139,6 +139,8 @@ export class ViewerController {
       { signal: this.#listeners.signal },
     );
     nv.addEventListener('drawingChanged', () => this.#strokeEnded(), { signal: this.#listeners.signal });
+    // A right-drag changes the window: the app shows it and the model sees it.
+    nv.addEventListener('intensityChange', () => this.#onChange?.(), { signal: this.#listeners.signal });
     // A stroke starts on a press with drawing on: keep the drawing as it was, to diff it afterwards.
     canvas.addEventListener(
       'mousedown',

@@ -1,0 +1,504 @@
+/**
+ * UI benchmark (not a test): `npm run bench:ui` (= vite build, then this
+ * file with tsx). Prints figures; asserts nothing.
+ *
+ * In the built app, in headless system Chromium (tools/chromium.ts:
+ * SwiftShader WebGL2), on the real 120-slice MPRAGE DICOM series
+ * (../shared/data/dicom/vs-seg-001-t1-mprage, 512×512×120 uint16):
+ *
+ *  1. open: the series is written into OPFS `bench-ui-mprage/` (not timed),
+ *     `window.showDirectoryPicker` answers that folder (init script); each
+ *     run is a fresh page after deleting IndexedDB `slicesam-cohort` and
+ *     `slicesam-autosave` (no resume, no autosave); a click on
+ *     "Open folder…" (t0) until the controller's busy label clears after
+ *     "Displaying …" with the viewer holding the volume
+ *     (state().viewer.volumeCount === 1), and the frame after it painted.
+ *     Phases come from the busy labels (an own accessor over the shell's
+ *     `busy`): pick, walk, scan, classify + restore, load (worker),
+ *     display (main thread: NIfTI encode → NiiVue). Target: ≤ 1.5 s.
+ *  2. boxes (`?model=fixture-512`, box tool `r`): a box dragged with the
+ *     mouse over the head on the axial tile of several slices; from the
+ *     pointerup (seen in the page) until annotation().historySize grows
+ *     (the mask is written before the step is recorded), then a painted
+ *     frame; label voxels counted afterwards with labelCounts() (they must
+ *     grow: only that slice was prompted). The first box includes starting
+ *     the engine, loading the model and sending the volume (reported
+ *     apart); the median is over the later ones.
+ *  3. scrolling: the mouse rests on the axial tile (the slice keys scroll
+ *     the tile under the pointer) and ArrowRight / ArrowLeft are pressed
+ *     back to back; in the page a rAF loop notes every frame and keydown
+ *     listeners (capture, and bubble after the app's) note the handler time
+ *     and the slice before/after; fps from the frame intervals while keys
+ *     come in. Once without labels (before the boxes) and once with the
+ *     boxes' labels shown. Target: ≥ 30 fps.
+ *
+ * Options: --runs N (3 opens), --boxes N (6), --steps N (60 each way with
+ * labels), --port N (4175), --dist DIR (serve another build, e.g.
+ * `npx vite build --minify false --outDir /tmp/slicesam-ui-plain` for
+ * readable names in the profile), --timeout S (60 per wait), --profile (one
+ * more open, not in the median, under the V8 sampling profiler (CDP): the
+ * heaviest functions printed, the .cpuprofile written to the temp folder).
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestSnapshot } from '../../src/app/test-hook.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
+import { summariseProfile, type CpuProfile } from './cohort/analyse.ts';
+import {
+  armBox, boxDone, dropDatabases, installWatch, pageInfo, removeFolder, startScroll, stopScroll, takeOpen, writeFiles,
+  type BoxRecord, type OpenRecord,
+} from './ui/page.ts';
+import {
+  fmt, longTaskText, median, modelLoadMs, OPEN_PHASES, openFigures, phaseAt, phaseDurations, scrollFigures, table,
+  type OpenFigures, type ScrollFigures,
+} from './ui/stats.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const RUNS = Number(opt('--runs') ?? 3);
+const BOXES = Number(opt('--boxes') ?? 6);
+const STEPS = Number(opt('--steps') ?? 60);
+const PORT = Number(opt('--port') ?? 4175);
+const DIST = opt('--dist');
+const TIMEOUT_MS = Number(opt('--timeout') ?? 60) * 1000;
+const PROFILE = args.includes('--profile');
+const BASE = `http://localhost:${PORT}`;
+const SERIES_DIR = resolve(ROOT, '../shared/data/dicom/vs-seg-001-t1-mprage');
+const FOLDER = 'bench-ui-mprage';
+const SERIES_SUBFOLDER = 'vs-seg-001-t1-mprage';
+const APP = '/?model=fixture-512';
+const BLANK = '/favicon.svg';
+const OPEN_TARGET_MS = 1500;
+const FPS_TARGET = 30;
+
+const log = (s = ''): void => { process.stdout.write(`${s}\n`); };
+const note = (s: string): void => { process.stderr.write(`[bench:ui] ${s}\n`); };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const load = (): string => loadavg().map((n) => n.toFixed(2)).join(' ');
+
+// ------------------------------------------------------------------ server (as tools/bench/cohort.ts)
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function startPreview(): Promise<ChildProcess> {
+  const dist = DIST ? resolve(DIST) : join(ROOT, 'dist');
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist}/index.html is missing: run \`npx vite build\` first`);
+  if (await answers(`${BASE}/`)) throw new Error(`something already answers on ${BASE}; stop it or pass --port N`);
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', ...(DIST ? ['--outDir', dist] : [])], {
+    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  server.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+  server.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`vite preview exited (${server.exitCode ?? server.signalCode}):\n${output}`);
+    if (await answers(`${BASE}/`)) return server;
+    await sleep(200);
+  }
+  await stopPreview(server);
+  throw new Error(`vite preview did not answer on ${BASE} within 60 s:\n${output}`);
+}
+
+/** Stop the server we started: its process group (npx and vite under it), SIGTERM, then SIGKILL after 3 s. */
+async function stopPreview(server: ChildProcess | null): Promise<void> {
+  if (!server?.pid || server.exitCode !== null || server.signalCode !== null) return;
+  const pid = server.pid;
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      server.kill(sig);
+    }
+  };
+  const exited = new Promise<void>((r) => server.once('exit', () => r()));
+  signal('SIGTERM');
+  if (await Promise.race([exited.then(() => true), sleep(3000).then(() => false)])) await sleep(200);
+  try {
+    process.kill(-pid, 0);
+    signal('SIGKILL');
+  } catch {
+    // the group is gone
+  }
+}
+
+// ------------------------------------------------------------------ page helpers
+
+function initScript(folder: string): string {
+  return `
+    globalThis.__name ??= (f) => f;
+    window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle(${JSON.stringify(folder)});
+  `;
+}
+
+async function writeSeries(page: Page): Promise<{ files: number; bytes: number; ms: number }> {
+  const t = performance.now();
+  const names = readdirSync(SERIES_DIR).filter((n) => statSync(join(SERIES_DIR, n)).isFile()).sort();
+  await page.goto(`${BASE}${BLANK}`);
+  await page.evaluate(removeFolder, FOLDER);
+  let batch: { path: string; b64: string }[] = [];
+  let size = 0, bytes = 0;
+  const flush = async (): Promise<void> => {
+    if (batch.length) await page.evaluate(writeFiles, { root: FOLDER, files: batch });
+    batch = [];
+    size = 0;
+  };
+  for (const n of names) {
+    const data = readFileSync(join(SERIES_DIR, n));
+    batch.push({ path: `${SERIES_SUBFOLDER}/${n}`, b64: data.toString('base64') });
+    size += data.byteLength;
+    bytes += data.byteLength;
+    if (size >= 4 * 1024 * 1024) await flush();
+  }
+  await flush();
+  return { files: names.length, bytes, ms: performance.now() - t };
+}
+
+const snapshot = (page: Page): Promise<TestSnapshot> => page.evaluate(() => window.__slicesam!.state());
+
+async function freshApp(page: Page): Promise<void> {
+  await page.goto(`${BASE}${BLANK}`);
+  const deleted = await page.evaluate(dropDatabases, ['slicesam-cohort', 'slicesam-autosave']);
+  if (deleted.some((d) => !d.includes('deleted'))) note(deleted.join('; '));
+  await page.goto(`${BASE}${APP}`);
+  await page.getByRole('button', { name: /Open folder/ }).waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+  await page.waitForFunction(() => window.__slicesam?.state().viewer?.ready === true, undefined, { timeout: TIMEOUT_MS });
+}
+
+interface OpenRun {
+  label: string;
+  rec: OpenRecord;
+  fig: OpenFigures;
+  problems: string[];
+  /** click → end of the last long task that began up to 0.5 s after the frame that showed the case (the main thread is free again). */
+  freeMs: number | null;
+  profile?: CpuProfile;
+}
+
+async function openRun(page: Page, label: string, profile = false): Promise<OpenRun> {
+  await freshApp(page);
+  const before = await snapshot(page);
+  const problems = await page.evaluate(installWatch);
+  if (before.cases.length !== 0) problems.push(`the app started with ${before.cases.length} cases`);
+  await sleep(300); // let start-up work settle
+  const cdp = profile ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+  }
+  await page.getByRole('button', { name: /Open folder/ }).click();
+  const outcome = await Promise.race([
+    page.evaluate(() => window.__uiBench!.open!.done).then(() => 'done' as const),
+    sleep(TIMEOUT_MS).then(() => 'timeout' as const),
+  ]);
+  if (outcome === 'timeout') problems.push(`not shown after ${TIMEOUT_MS / 1000} s`);
+  await page.waitForFunction(() => { const s = window.__slicesam!.state(); return !s.busy && s.viewer?.volumeCount === 1; }, undefined, { timeout: TIMEOUT_MS })
+    .catch(() => problems.push('viewer never held the volume while idle'));
+  await sleep(500); // long tasks right after the first frame, and the observer's delivery
+  const rec = await page.evaluate(takeOpen);
+  const s = await snapshot(page);
+  let cpuProfile: CpuProfile | undefined;
+  if (cdp) {
+    cpuProfile = (await cdp.send('Profiler.stop')).profile as unknown as CpuProfile;
+    await cdp.detach();
+  }
+  const t0 = rec.t0 ?? 0;
+  const free = rec.shownAt === null ? null
+    : Math.max(rec.paintedAt ?? rec.shownAt, ...rec.longTasks.filter((l) => l.start <= (rec.paintedAt ?? rec.shownAt!) + 500).map((l) => l.start + l.duration)) - t0;
+  if (rec.volumeCountAtShown !== 1) problems.push(`viewer held ${rec.volumeCountAtShown ?? 'no'} volume(s) when the busy label cleared`);
+  if (s.cases.length !== 1) problems.push(`${s.cases.length} cases, expected 1`);
+  if (s.volume?.dims.join('×') !== '512×512×120') problems.push(`volume ${s.volume?.dims.join('×') ?? 'none'}, expected 512×512×120`);
+  problems.push(...rec.problems, ...s.errors.map((e) => `app error: ${e}`));
+  return { label, rec, fig: openFigures(rec), problems: [...new Set(problems)], freeMs: free, ...(cpuProfile ? { profile: cpuProfile } : {}) };
+}
+
+// ------------------------------------------------------------------ slices, boxes, scrolling
+
+interface Geometry {
+  dims: [number, number, number];
+  axis: number;
+}
+
+async function axialGeometry(page: Page): Promise<Geometry> {
+  const s = await snapshot(page);
+  const cur = await page.evaluate(() => window.__slicesam!.currentSlice('axial'));
+  if (!s.volume || !cur) throw new Error('no case open');
+  return { dims: s.volume.dims, axis: cur.axis };
+}
+
+const ijk = (g: Geometry, u: number, v: number, slice: number): [number, number, number] => {
+  const other = [0, 1, 2].filter((a) => a !== g.axis);
+  const p: [number, number, number] = [0, 0, 0];
+  p[other[0]!] = u;
+  p[other[1]!] = v;
+  p[g.axis] = slice;
+  return p;
+};
+
+async function clientPoint(page: Page, p: [number, number, number]): Promise<[number, number]> {
+  const c = await page.evaluate((q) => window.__slicesam!.clientPoint(q, 'axial'), p);
+  if (!c) throw new Error(`voxel ${p.join(',')} is not on screen`);
+  return c;
+}
+
+const currentSlice = async (page: Page): Promise<number> => (await page.evaluate(() => window.__slicesam!.currentSlice('axial')))!.slice;
+
+/** Rest the pointer in the middle of the axial tile. */
+async function hoverAxial(page: Page, g: Geometry): Promise<void> {
+  const other = [0, 1, 2].filter((a) => a !== g.axis);
+  const [x, y] = await clientPoint(page, ijk(g, g.dims[other[0]!]! / 2, g.dims[other[1]!]! / 2, await currentSlice(page)));
+  await page.mouse.move(x, y);
+}
+
+/** Move the axial crosshair to slice k with the slice keys (whichever way ArrowRight goes). */
+async function goToSlice(page: Page, g: Geometry, k: number): Promise<void> {
+  await hoverAxial(page, g);
+  let up = 'ArrowRight', down = 'ArrowLeft';
+  const seen: number[] = [];
+  for (let guard = 0; guard < 400; guard++) {
+    const cur = await currentSlice(page);
+    seen.push(cur);
+    if (cur === k) return;
+    await page.keyboard.press(cur < k ? up : down);
+    const next = await currentSlice(page);
+    if (next !== cur && Math.sign(next - cur) !== Math.sign(k - cur)) [up, down] = [down, up];
+  }
+  throw new Error(`could not reach axial slice ${k}: slices seen ${[...new Set(seen)].join(', ')}`);
+}
+
+interface BoxRun {
+  slice: number;
+  rec: BoxRecord;
+  ms: number | null;
+  paintedMs: number | null;
+  voxelsAdded: number;
+  model: { start: number; ms: number } | null;
+}
+
+async function labelVoxels(page: Page): Promise<number> {
+  const c = await page.evaluate(() => window.__slicesam!.labelCounts());
+  return c ? Object.values(c).reduce((a, b) => a + b, 0) : 0;
+}
+
+async function dragBox(page: Page, g: Geometry, slice: number): Promise<BoxRun> {
+  await goToSlice(page, g, slice);
+  const other = [0, 1, 2].filter((a) => a !== g.axis);
+  const nu = g.dims[other[0]!]!, nv = g.dims[other[1]!]!;
+  const before = (await page.evaluate(() => window.__slicesam!.annotation()))?.historySize ?? 0;
+  const voxelsBefore = await labelVoxels(page);
+  const [x0, y0] = await clientPoint(page, ijk(g, Math.round(nu * 0.3), Math.round(nv * 0.3), slice));
+  const [x1, y1] = await clientPoint(page, ijk(g, Math.round(nu * 0.7), Math.round(nv * 0.7), slice));
+  await page.evaluate(armBox, { before, timeoutMs: TIMEOUT_MS });
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
+  await page.mouse.move(x1, y1, { steps: 4 });
+  await page.mouse.up();
+  const rec = await page.evaluate(boxDone);
+  const voxelsAfter = await labelVoxels(page);
+  const ms = rec.upAt !== null && rec.doneAt !== null ? rec.doneAt - rec.upAt : null;
+  const paintedMs = rec.upAt !== null && rec.paintedAt !== null ? rec.paintedAt - rec.upAt : null;
+  const model = modelLoadMs(rec.busy);
+  return { slice, rec, ms, paintedMs, voxelsAdded: voxelsAfter - voxelsBefore, model: model && rec.upAt !== null ? { start: model.start - rec.upAt, ms: model.ms } : null };
+}
+
+interface ScrollRun {
+  name: string;
+  fig: ScrollFigures;
+  from: number;
+  to: number;
+}
+
+/** Press ArrowRight `steps` times, then ArrowLeft `steps` times, back to back, from slice `from`. */
+async function scroll(page: Page, g: Geometry, name: string, from: number, steps: number): Promise<ScrollRun> {
+  await goToSlice(page, g, from);
+  await hoverAxial(page, g);
+  await sleep(300);
+  await page.evaluate(startScroll);
+  const t = performance.now();
+  for (let i = 0; i < steps; i++) await page.keyboard.press('ArrowRight');
+  const mid = await currentSlice(page);
+  for (let i = 0; i < steps; i++) await page.keyboard.press('ArrowLeft');
+  const wall = performance.now() - t;
+  const rec = await page.evaluate(stopScroll);
+  return { name, fig: scrollFigures(rec, wall), from, to: mid };
+}
+
+// ------------------------------------------------------------------ main
+
+async function main(): Promise<void> {
+  if (!existsSync(SERIES_DIR)) throw new Error(`${SERIES_DIR} is missing (see ../shared/data/README.md)`);
+  let server: ChildProcess | null = null;
+  let browser: Browser | null = null;
+  process.once('SIGINT', () => { void stopPreview(server).then(() => process.exit(130)); });
+  const started = performance.now();
+  const loadStart = load();
+  try {
+    server = await startPreview();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
+    const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    await context.addInitScript({ content: initScript(FOLDER) });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text()}`); });
+    page.on('response', (r) => { if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} ${r.url().replace(BASE, '')}`); });
+
+    const written = await writeSeries(page);
+    note(`series written to OPFS ${FOLDER}/ (${written.files} files, ${fmt(written.bytes / 2 ** 20, 1)} MiB) in ${fmt(written.ms)} ms`);
+    await page.goto(`${BASE}${APP}`);
+    const info = await page.evaluate(pageInfo);
+
+    // 1. open, RUNS times
+    const opens: OpenRun[] = [];
+    for (let i = 1; i <= RUNS; i++) {
+      note(`open ${i}/${RUNS}…`);
+      const r = await openRun(page, `run ${i}`);
+      opens.push(r);
+      note(`  shown after ${fmt(r.fig.shownMs)} ms${r.problems.length ? ` (problems: ${r.problems.join('; ')})` : ''}`);
+    }
+
+    let profiled: OpenRun | null = null;
+    if (PROFILE) {
+      note('profiled open (not in the median)…');
+      profiled = await openRun(page, 'profiled', true);
+    }
+
+    // The last run's page goes on: scroll without labels, boxes, scroll with labels.
+    const g = await axialGeometry(page);
+    const count = g.dims[g.axis]!;
+    const mid = Math.floor(count / 2);
+    const scrolls: ScrollRun[] = [];
+    note('scroll without labels…');
+    scrolls.push(await scroll(page, g, 'no labels', Math.max(0, mid - 15), Math.min(30, count - 1)));
+
+    note(`${BOXES} boxes…`);
+    await hoverAxial(page, g);
+    await page.keyboard.press('r');
+    await page.waitForFunction(() => window.__slicesam!.annotation()?.promptTool === 'box', undefined, { timeout: 5000 })
+      .catch(() => note('box tool did not come on after "r"'));
+    const boxes: BoxRun[] = [];
+    const spread = Math.min(30, count - 1);
+    for (let b = 0; b < BOXES; b++) {
+      const slice = Math.round(mid - spread / 2 + (BOXES > 1 ? (spread * b) / (BOXES - 1) : 0));
+      boxes.push(await dragBox(page, g, slice));
+    }
+    const ann = await page.evaluate(() => window.__slicesam!.annotation());
+
+    note('scroll with labels…');
+    const from = Math.max(0, Math.min(count - 1 - STEPS, mid - Math.floor(STEPS / 2)));
+    scrolls.push(await scroll(page, g, 'labels shown', from, Math.min(STEPS, count - 1)));
+    const final = await snapshot(page);
+    const loadEnd = load();
+
+    // ---------------------------------------------------------- report
+    const cpu = cpus();
+    log();
+    log(`SliceSAM UI benchmark: MPRAGE DICOM series (${written.files} files, ${fmt(written.bytes / 2 ** 20, 1)} MiB, ${g.dims.join('×')} uint16) from OPFS ${FOLDER}/, fixture model (?model=fixture-512)`);
+    log(`machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}), ${fmt(totalmem() / 2 ** 30, 1)} GiB, ${platform()} ${release()}, Node ${process.version}; ` +
+      `load average (1/5/15 min) at start ${loadStart}, at end ${loadEnd}`);
+    log(`browser: Chromium ${browser.version()} (headless; WebGL2: ${info.webgl}); navigator.hardwareConcurrency ${info.cores}; ` +
+      `crossOriginIsolated ${info.isolated}; viewport 1280×800 @1x; engine ${ann?.device ?? '?'}`);
+    log(`build: ${DIST ? resolve(DIST) : join(ROOT, 'dist')}`);
+    log();
+
+    // 1.
+    log(`1. Open folder → first slice shown (each run: fresh page, IndexedDB cleared; ms after the click on "Open folder…")`);
+    const durs = opens.map((r) => phaseDurations(r.fig));
+    const head = ['run', ...OPEN_PHASES.slice(0, -1), 'shown', 'painted', 'main thread free', 'longest task', 'ok'];
+    const row = (r: OpenRun, d: Map<string, number | null>): string[] => [
+      r.label, ...OPEN_PHASES.slice(0, -1).map((p) => fmt(d.get(p))), fmt(r.fig.shownMs), fmt(r.fig.paintedMs), fmt(r.freeMs), fmt(r.fig.longestTaskMs), r.problems.length ? 'NO' : 'yes',
+    ];
+    const rows = opens.map((r, i) => row(r, durs[i]!));
+    const medOf = (f: (i: number) => number | null | undefined): number => median(opens.map((_, i) => f(i)).filter((x): x is number => typeof x === 'number'));
+    rows.push(['median', ...OPEN_PHASES.slice(0, -1).map((p) => fmt(medOf((i) => durs[i]!.get(p)))),
+      fmt(medOf((i) => opens[i]!.fig.shownMs)), fmt(medOf((i) => opens[i]!.fig.paintedMs)), fmt(medOf((i) => opens[i]!.freeMs)), fmt(medOf((i) => opens[i]!.fig.longestTaskMs)), '']);
+    if (profiled) rows.push(row(profiled, phaseDurations(profiled.fig)));
+    log(table(head, rows));
+    for (const r of opens) {
+      log(`  ${r.label}: long tasks (> 50 ms): ${longTaskText(r.rec.longTasks, r.rec.t0 ?? 0, (t) => phaseAt(r.fig, t))}`);
+      if (r.problems.length) log(`  ${r.label} problems: ${r.problems.join('; ')}`);
+    }
+    if (profiled?.profile) {
+      const sum = summariseProfile(profiled.profile, [[-Infinity, Infinity]], 14);
+      log(`  profiled open (V8 sampling profiler, 500 µs; main thread, click → shown + 0.5 s): ${fmt(sum.sampledMs)} ms sampled`);
+      log(table(['    self ms', 'function'], sum.self.map((e) => [`    ${fmt(e.ms)}`, e.key])));
+      log(table(['    total ms', 'function (inclusive)'], sum.inclusive.map((e) => [`    ${fmt(e.ms)}`, e.key])));
+      const path = join(tmpdir(), `slicesam-bench-ui-${Date.now()}.cpuprofile`);
+      writeFileSync(path, JSON.stringify(profiled.profile));
+      log(`  CPU profile: ${path}`);
+    }
+    log();
+
+    // 3. (boxes come before the labelled scroll in the run; printed in the brief's order below)
+    const sr = (s: ScrollRun): string[] => [
+      s.name, `${s.from}→${s.to}→`, `${s.fig.moved}/${s.fig.steps}`, fmt(s.fig.spanMs), fmt(s.fig.fpsMean, 1), fmt(s.fig.fpsP5, 1),
+      `${fmt(s.fig.intervalP50, 1)} / ${fmt(s.fig.intervalP95, 1)} / ${fmt(s.fig.intervalMax, 1)}`,
+      fmt(s.fig.stepsPerSecond, 1), `${fmt(s.fig.handlerMedian, 1)} / ${fmt(s.fig.handlerP95, 1)}`,
+      `${fmt(s.fig.keyToFrameMedian, 1)} / ${fmt(s.fig.keyToFrameP95, 1)}`, fmt(s.fig.wallPerStep, 1), `${s.fig.longTasks} (max ${fmt(s.fig.longestTaskMs)})`,
+    ];
+    log(`2. Scrolling the axial tile with ArrowRight then ArrowLeft, pressed back to back (Playwright), pointer on the axial tile`);
+    log(table(['labels', 'slices', 'moved/keys', 'span ms', 'fps mean', 'fps p5', 'frame ms p50/p95/max', 'slices/s', 'handler ms p50/p95', 'key→frame ms p50/p95', 'wall ms/key', 'long tasks'],
+      scrolls.map(sr)));
+    log('  fps: rAF callbacks in the page while keys came in; fps p5 = 1000 / 95th-percentile frame interval; handler: keydown → after the app\'s listener');
+    log('  (the crosshair moves and NiiVue redraws synchronously in it); key→frame: keydown → first rAF after the handler (the frame that shows the new slice).');
+    log();
+
+    log(`3. Box on an axial slice → mask written (fixture-512): pointerup → annotation().historySize +1 (labels written before the step is recorded); then painted`);
+    log(table(['box', 'slice', 'ms to mask', 'ms to painted', 'label voxels added', 'model load in it', 'longest task', 'ok'],
+      boxes.map((b, i) => [
+        i === 0 ? '1 (cold)' : String(i + 1), String(b.slice), fmt(b.ms), fmt(b.paintedMs), fmt(b.voxelsAdded),
+        b.model ? `${fmt(b.model.ms)} ms from +${fmt(b.model.start)}` : '—',
+        fmt(b.rec.longTasks.reduce((m, l) => Math.max(m, l.duration), 0)),
+        b.rec.timedOut ? 'TIMEOUT' : b.voxelsAdded > 0 ? 'yes' : 'no voxels',
+      ])));
+    const warm = boxes.slice(1).filter((b) => b.ms !== null).map((b) => b.ms!);
+    const cold = boxes[0];
+    if (cold?.ms != null) {
+      const modelMs = cold.model?.ms ?? 0;
+      log(`  first box ${fmt(cold.ms)} ms = model load ${fmt(modelMs)} ms (busy "Loading model…" → cleared) + ${fmt(cold.ms - modelMs)} ms rest ` +
+        `(engine worker start, volume sent to the engine, window, first slice encoded + decoded, mask written)`);
+    }
+    log(`  later boxes (model warm): median ${fmt(median(warm))} ms over ${warm.length} (each: ${warm.map((x) => fmt(x)).join(', ')})`);
+    log(`  annotation: ${ann?.historySize ?? '?'} steps, model ${ann?.modelId ?? '?'} on ${ann?.device ?? '?'}, prompted ${JSON.stringify(ann?.prompted ?? {})}`);
+    log();
+
+    // verdicts
+    const shownMed = medOf((i) => opens[i]!.fig.shownMs);
+    const paintedMed = medOf((i) => opens[i]!.fig.paintedMs);
+    const labelled = scrolls.find((s) => s.name === 'labels shown')!.fig;
+    const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+    log(`target: first slice ≤ ${fmt(OPEN_TARGET_MS)} ms (median click → shown):   ${verdict(shownMed <= OPEN_TARGET_MS)} (${fmt(shownMed)} ms shown, ${fmt(paintedMed)} ms painted; runs ${opens.map((r) => fmt(r.fig.shownMs)).join(', ')})`);
+    log(`target: ≥ ${FPS_TARGET} fps scrolling with labels (mean):           ${verdict(labelled.fpsMean >= FPS_TARGET)} (${fmt(labelled.fpsMean, 1)} fps mean, ${fmt(labelled.fpsP5, 1)} fps p5, ` +
+      `${fmt(labelled.keyToFrameMedian, 1)} ms key→frame median, ${fmt(labelled.stepsPerSecond, 1)} slices/s)`);
+    log(`box → mask (no target set): first ${fmt(cold?.ms)} ms (model load ${fmt(cold?.model?.ms)} ms), warm median ${fmt(median(warm))} ms`);
+    const problems = [...opens.flatMap((r) => r.problems.map((p) => `${r.label}: ${p}`)), ...final.errors.map((e) => `app error: ${e}`), ...pageErrors];
+    if (boxes.some((b) => b.rec.timedOut || b.voxelsAdded <= 0)) problems.push('a box timed out or added no label voxels');
+    if (scrolls.some((s) => s.fig.moved < s.fig.steps)) problems.push('some slice keys did not move the crosshair (at the volume\'s edge?)');
+    if (problems.length) log(`WARNING: ${[...new Set(problems)].join('; ')}`);
+    log(`(whole run ${fmt((performance.now() - started) / 1000, 1)} s after the build)`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await stopPreview(server);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});
