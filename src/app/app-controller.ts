@@ -369,7 +369,9 @@ export class AppController {
       const volume = await this.#io.load(source.id, { signal, onProgress: (p) => this.#progress(signal, p.done, p.total) });
       signal.throwIfAborted();
       this.#progress(signal, source.paths.length, source.paths.length, `Displaying ${entry.name}…`);
-      if (this.#viewer) await this.#viewer.showNifti(encodeNifti(volume), entry.name, displayRange(volume));
+      // The window is chosen before the volume goes to the GPU: changing it afterwards re-uploads it.
+      const window = this.#chooseWindow(volume);
+      if (this.#viewer) await this.#viewer.showNifti(encodeNifti(volume), entry.name, window);
       signal.throwIfAborted();
       this.#volume = volume;
       const start = await this.#startingLabels(session, entry, source, volume);
@@ -378,7 +380,8 @@ export class AppController {
       this.#end(signal);
       this.#annotation?.openCase(id, volume);
       this.#annotation?.setTool(null);
-      this.#applyDisplay(volume);
+      this.#viewer?.setLabelStyle(this.#display.opacity, this.#display.outline);
+      if (this.#display.layout !== 'multiplanar') this.#viewer?.setLayout(this.#display.layout);
       this.#update({ selectedId: id, loadingId: null, objects: start.objects, activeLabel: start.objects[0]?.labelValue ?? 1, dirty: start.dirty, tool: 'off' });
       this.#applyObjects();
       this.#viewer?.setDrawMode({ kind: 'off' });
@@ -496,13 +499,11 @@ export class AppController {
   }
 
   /** CT with a window in its header keeps it; everything else gets the automatic percentile window. */
-  #applyDisplay(volume: Volume): void {
+  #chooseWindow(volume: Volume): DisplayRange {
     const header = displayRange(volume);
     if (header) this.#display = { ...this.#display, preset: 'custom', window: header };
     else this.#display = { ...this.#display, preset: 'auto', window: presetWindow(WINDOW_PRESETS[0]!, volume.data) };
-    this.#viewer?.setDisplayRange(this.#display.window!);
-    this.#viewer?.setLayout(this.#display.layout);
-    this.#viewer?.setLabelStyle(this.#display.opacity, this.#display.outline);
+    return this.#display.window!;
   }
 
   setWindowPreset(id: string): void {

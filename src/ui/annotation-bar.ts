@@ -17,6 +17,7 @@ export class SliceSamAnnotationBar extends LitElement {
   static override styles = [
     theme,
     css`
+      :host([inert]) { opacity: 0.5; }
       :host {
         display: flex;
         align-items: center;
@@ -67,6 +68,11 @@ export class SliceSamAnnotationBar extends LitElement {
       promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false,
       windowPresets: [], windowPreset: 'auto', penSize: 1, layout: 'multiplanar', opacity: 0.6, outline: false,
     };
+  }
+
+  override updated(): void {
+    // Shown (greyed out) before a case is open, so the viewer does not resize when one opens.
+    this.inert = !this.tools.caseOpen;
   }
 
   override render() {

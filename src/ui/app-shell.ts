@@ -225,7 +225,7 @@ export class SliceSamApp extends LitElement {
   override render() {
     return html`
       <slicesam-tool-bar ?folder-supported=${this.folderSupported} .resumeName=${this.resumeName} .tools=${this.tools}></slicesam-tool-bar>
-      ${this.tools.caseOpen ? html`<slicesam-annotation-bar .tools=${this.tools} .annotation=${this.annotation}></slicesam-annotation-bar>` : nothing}
+      ${this.counts ? html`<slicesam-annotation-bar .tools=${this.tools} .annotation=${this.annotation}></slicesam-annotation-bar>` : nothing}
       <slicesam-source-panel
         .counts=${this.counts}
         .volumes=${this.volumes}
@@ -243,8 +243,8 @@ export class SliceSamApp extends LitElement {
               <p>Nothing is uploaded: images are read in this browser.</p>
             </div>`}
       </main>
-      ${this.tools.caseOpen ? html`<slicesam-objects-panel .objects=${this.objectRows} .activeLabel=${this.tools.activeLabel}></slicesam-objects-panel>` : nothing}
-      ${this.tools.caseOpen && this.confidence ? html`<slicesam-confidence-strip .strip=${this.confidence}></slicesam-confidence-strip>` : nothing}
+      ${this.counts ? html`<slicesam-objects-panel .objects=${this.objectRows} .activeLabel=${this.tools.activeLabel}></slicesam-objects-panel>` : nothing}
+      ${this.counts ? html`<slicesam-confidence-strip .strip=${this.tools.caseOpen ? this.confidence : null}></slicesam-confidence-strip>` : nothing}
       <slicesam-status-bar .busy=${this.busy} .messages=${this.messages} .device=${this.annotation.device}></slicesam-status-bar>
       ${this.helpOpen
         ? html`<div class="help" role="dialog" aria-label="Keyboard shortcuts" @click=${() => (this.helpOpen = false)}>

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html } from 'lit';
 import { fire } from './events.ts';
 import { theme } from './theme.ts';
 import type { ConfidenceStrip } from './types.ts';
@@ -39,7 +39,7 @@ export class SliceSamConfidenceStrip extends LitElement {
 
   override render() {
     const s = this.strip;
-    if (!s) return nothing;
+    if (!s) return html`<div class="head"><span>Confidence per slice appears here after propagation.</span></div><div class="cells"></div>`;
     const computed = s.slices.filter((c) => c !== null);
     const unsure = computed.filter((c) => c!.objectScore > 0 && c!.iou < 0.7).length;
     return html`

@@ -209,6 +209,9 @@ export class ViewerController {
     if (!mapping) throw new Error('no volume is shown');
     const voxels = mapping.dimsRAS[1]! * mapping.dimsRAS[2]! * mapping.dimsRAS[3]!;
     if (labels && labels.length !== voxels) throw new Error(`a label map of ${labels.length} voxels does not fit this volume (${voxels})`);
+    // No labels and no drawing: nothing to upload (an empty drawing texture of a large
+    // volume costs seconds on a software GL); the drawing is made when first needed.
+    if (!labels && !nv.drawBitmap) return;
     if (!nv.drawBitmap || nv.drawBitmap.length !== voxels) nv.createEmptyDrawing();
     nv.drawBitmap = labels ? nativeToRas(labels, mapping) : new Uint8Array(voxels);
     nv.drawUndoBitmaps = [];
@@ -219,9 +222,12 @@ export class ViewerController {
   labels(): Uint8Array | null {
     const nv = this.#nv;
     const mapping = this.#mapping();
-    if (!nv?.drawBitmap || !mapping) return null;
+    if (!nv || !mapping) return null;
+    const voxels = mapping.dimsRAS[1]! * mapping.dimsRAS[2]! * mapping.dimsRAS[3]!;
+    // Not drawn on yet: an empty label map.
+    if (!nv.drawBitmap) return new Uint8Array(voxels);
     // A drawing left from another grid is no label map of this volume.
-    if (nv.drawBitmap.length !== mapping.dimsRAS[1]! * mapping.dimsRAS[2]! * mapping.dimsRAS[3]!) return null;
+    if (nv.drawBitmap.length !== voxels) return null;
     return rasToNative(nv.drawBitmap, mapping);
   }
 
