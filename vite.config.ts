@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, transformWithOxc, type Plugin } from 'vite';
 
 /**
  * SharedArrayBuffer and multi-threaded wasm (onnxruntime-web) need a
@@ -13,7 +14,9 @@ const crossOriginIsolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-const MODELS = resolve(dirname(fileURLToPath(import.meta.url)), 'models');
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const MODELS = resolve(ROOT, 'models');
+const PUBLIC = resolve(ROOT, 'public');
 
 function modelFiles(dir = MODELS): string[] {
   if (!existsSync(dir)) return [];
@@ -72,8 +75,83 @@ function appModels(): Plugin {
   };
 }
 
+/**
+ * dist/sw.js from src/sw/sw.ts, with the list of files to precache (everything the build
+ * wrote except model graphs, which the engine caches on demand) and a version that changes
+ * whenever any of them does.
+ */
+function serviceWorker(): Plugin {
+  return {
+    name: 'slicesam-service-worker',
+    apply: 'build',
+    async generateBundle(_options, bundle) {
+      const hash = createHash('sha256');
+      const files: string[] = [];
+      for (const [name, item] of Object.entries(bundle).sort(([a], [b]) => a.localeCompare(b))) {
+        if (name.endsWith('.map') || (name.startsWith('models/') && !name.endsWith('.json'))) continue;
+        files.push(name);
+        hash.update(name).update(item.type === 'chunk' ? item.code : item.source);
+      }
+      for (const name of existsSync(PUBLIC) ? readdirSync(PUBLIC).sort() : []) {
+        files.push(name);
+        hash.update(name).update(readFileSync(join(PUBLIC, name)));
+      }
+      const version = hash.digest('hex').slice(0, 16);
+      const precache = ['./', ...files.filter((f) => f !== 'index.html')];
+      const source = readFileSync(resolve(ROOT, 'src/sw/sw.ts'), 'utf8');
+      const { code } = await transformWithOxc(source, 'sw.ts', { lang: 'ts' });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'sw.js',
+        source: `const PRECACHE = ${JSON.stringify(precache)};\nconst VERSION = ${JSON.stringify(version)};\n${code}`,
+      });
+    },
+  };
+}
+
+/**
+ * The production page's Content Security Policy: scripts only from the app (plus wasm
+ * compilation for onnxruntime), connections only to the app and the model hosts named in
+ * models/*.json. Not in development, where Vite injects inline scripts.
+ */
+function contentSecurityPolicy(): Plugin {
+  const hosts = new Set<string>();
+  for (const path of modelFiles().filter((p) => p.endsWith('.json'))) {
+    try {
+      const m = JSON.parse(readFileSync(path, 'utf8')) as { files?: Record<string, { url?: string }> };
+      for (const f of Object.values(m.files ?? {})) if (f.url?.startsWith('https://')) hosts.add(new URL(f.url).origin);
+    } catch {
+      // not a manifest
+    }
+  }
+  // Hugging Face answers file requests with a redirect to its storage hosts.
+  if ([...hosts].some((h) => h.endsWith('huggingface.co'))) {
+    hosts.add('https://*.huggingface.co');
+    hosts.add('https://*.hf.co');
+  }
+  const policy = [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self' blob:",
+    `connect-src 'self' ${[...hosts].sort().join(' ')}`.trim(),
+    "img-src 'self' data: blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'none'",
+  ].join('; ');
+  return {
+    name: 'slicesam-csp',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head-prepend' }],
+  };
+}
+
 export default defineConfig({
-  plugins: [appModels()],
+  // Relative URLs: dist/ works from any static host under any base path.
+  base: './',
+  plugins: [appModels(), serviceWorker(), contentSecurityPolicy()],
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },

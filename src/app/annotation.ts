@@ -13,6 +13,7 @@ import type { Vec3, Volume } from '../shared/volume.ts';
 import type { BusyState, MessageLevel } from '../ui/types.ts';
 import type { LabelDiff, PromptGesture, PromptMark, PromptTool, ViewerController, ViewPlane } from '../viewer/viewer-controller.ts';
 import { History, type HistoryStep } from './history.ts';
+import { detectCapabilities, recommendModel, type Capabilities } from './capabilities.ts';
 import { axisPlane, clampPoint, planeAxis, slicePointToWorld, toSlice, worldToVoxel } from './slice-geometry.ts';
 
 /** What the annotation needs from the app around it. */
@@ -115,7 +116,11 @@ export class AnnotationController {
     return this.#plane;
   }
 
-  async loadModelList(): Promise<void> {
+  /** Why the current model was picked (shown in "About this device"). */
+  modelReason = '';
+
+  /** The model list, and the model for this device (capabilities) unless the URL names one. */
+  async loadModelList(caps: Promise<Capabilities | null> = Promise.resolve(null)): Promise<void> {
     try {
       const res = await fetch(new URL('models/index.json', document.baseURI));
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -127,14 +132,17 @@ export class AnnotationController {
       this.models = [];
     }
     const wanted = new URLSearchParams(location.search).get('model');
-    const real = this.models.filter((m) => m.id !== 'fixture-512');
-    this.modelId = this.models.find((m) => m.id === wanted)?.id ?? real.find((m) => m.id.includes('512'))?.id ?? this.models[0]?.id ?? null;
+    const named = this.models.find((m) => m.id === wanted);
+    const choice = named ? null : recommendModel((await caps) ?? (await detectCapabilities()), this.models.filter((m) => m.id !== 'fixture-512'));
+    this.modelId = named?.id ?? choice?.id ?? this.models[0]?.id ?? null;
+    this.modelReason = named ? 'named in the address (?model=)' : (choice?.reason ?? '');
     this.host.render();
   }
 
   selectModel(id: string): void {
     if (!this.models.some((m) => m.id === id) || id === this.modelId) return;
     this.modelId = id;
+    this.modelReason = 'chosen by you';
     this.host.render();
   }
 
@@ -189,6 +197,7 @@ export class AnnotationController {
     const signal = this.host.begin({ label: `Loading model ${entry.name}…`, done: 0, total: 0 });
     try {
       const manifest = await (await fetch(new URL(entry.manifest, document.baseURI), { signal })).json();
+      await this.#checkStorage(manifest);
       const info = await engine.loadModel(manifest, {
         signal,
         onProgress: (p) => {
@@ -207,6 +216,29 @@ export class AnnotationController {
     } catch (e) {
       this.host.fail(signal, e, `Model ${entry.name}`);
       throw e;
+    }
+  }
+
+  /**
+   * Before a download: ask the browser to keep our storage (models are large), and stop with
+   * a clear message when the quota cannot hold the model.
+   */
+  async #checkStorage(manifest: { files?: Record<string, { bytes?: number }> }): Promise<void> {
+    const storage = navigator.storage;
+    if (!storage?.estimate) return;
+    const bytes = Object.values(manifest.files ?? {}).reduce((n, f) => n + (f.bytes ?? 0), 0);
+    try {
+      if (storage.persist && !(await storage.persisted())) await storage.persist();
+    } catch {
+      // persistence is a request, not a requirement
+    }
+    const { usage = 0, quota = 0 } = await storage.estimate();
+    if (quota > 0 && quota < bytes) {
+      throw new Error(`the model needs ${mb(bytes)} but this browser allows this site only ${mb(quota)}; free disk space or choose a smaller model`);
+    }
+    if (quota > 0 && quota - usage < bytes) {
+      // It may already be cached (then it needs no more room): say so, and go on.
+      this.host.message('warning', `Storage is tight: ${mb(Math.max(0, quota - usage))} free for a ${mb(bytes)} model. If the download fails, free disk space or choose a smaller model.`);
     }
   }
 

@@ -24,9 +24,10 @@ import type { BusyState, DrawTool, MessageLevel, SkippedItem, StatusMessage, Too
 import type { DisplayRange, ViewerController, ViewLayout } from '../viewer/viewer-controller.ts';
 import { readCaseOutputs, saveCaseOutputs, type CaseOutputs } from './case-outputs.ts';
 import { AnnotationController } from './annotation.ts';
+import { detectCapabilities, type Capabilities } from './capabilities.ts';
 import { WINDOW_PRESETS, presetWindow } from './display.ts';
 import { volumetryRows } from '../cohort/volumetry.ts';
-import type { SaveSummary } from '../ui/types.ts';
+import type { AboutInfo, SaveSummary } from '../ui/types.ts';
 
 const MAX_MESSAGES = 50;
 /** Unsaved work reaches IndexedDB this long after the last change (the promise is ≤ 2 s). */
@@ -127,6 +128,9 @@ export class AppController {
   /** Display: the window preset and the window it gave (a right-drag makes it 'custom'), label style. */
   #display = { preset: 'auto', window: null as DisplayRange | null, opacity: 0.6, outline: false, penSize: 1, layout: 'multiplanar' as ViewLayout };
   #summary: SaveSummary | null = null;
+  readonly #caps: Promise<Capabilities | null> = detectCapabilities().catch(() => null);
+  #about: AboutInfo | null = null;
+  #applyUpdate: (() => Promise<void>) | null = null;
   #nextMessageId = 1;
   #autosaveTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last autosave that reached IndexedDB (tests and the crash-restore notice read it). */
@@ -187,7 +191,13 @@ export class AppController {
           render: () => this.#render(),
         })
       : null;
-    void this.#annotation?.loadModelList();
+    void this.#annotation?.loadModelList(this.#caps);
+    shell.addEventListener('show-about', () => void this.showAbout());
+    shell.addEventListener('close-about', () => {
+      this.#about = null;
+      this.#render();
+    });
+    shell.addEventListener('apply-update', () => void this.#applyUpdate?.());
     if (viewer) {
       viewer.onLabelsChange = () => this.#changed();
       viewer.onChange = () => {
@@ -541,6 +551,46 @@ export class AppController {
     this.#render();
   }
 
+  /** A new version waits; `apply` autosaves, activates it and reloads. */
+  offerUpdate(apply: () => Promise<void>): void {
+    this.#applyUpdate = apply;
+    this.#render();
+  }
+
+  /** Unsaved work of the open case to IndexedDB now (before a reload). */
+  async flushAutosave(): Promise<void> {
+    await this.#flushAutosave();
+  }
+
+  get caseOpen(): boolean {
+    return this.#volume !== null;
+  }
+
+  notice(text: string): void {
+    this.#message('info', text);
+  }
+
+  async showAbout(): Promise<void> {
+    const c = await this.#caps;
+    const gb = (n: number) => `${(n / 1e9).toFixed(1)} GB`;
+    const a = this.#annotation;
+    const rows: AboutInfo['rows'] = c
+      ? [
+          { label: 'WebGPU', value: c.webgpu ? `${c.webgpu.adapter}${c.webgpu.shaderF16 ? ', shader-f16' : ', no shader-f16'}` : (c.webgpuMissing ?? 'not available'), ok: c.webgpu !== null },
+          { label: 'WASM threads', value: c.crossOriginIsolated ? `${c.wasmThreads} (of ${c.cores} cores)` : '1 (the page is not cross-origin isolated)', ok: c.crossOriginIsolated },
+          { label: 'Folders (File System Access)', value: c.fileSystemAccess ? 'yes: outputs are saved into the folder' : 'no: folders open read-only, outputs are downloaded', ok: c.fileSystemAccess },
+          { label: 'Private storage (OPFS)', value: c.opfs ? 'yes' : 'no', ok: c.opfs },
+          { label: 'Offline (service worker)', value: navigator.serviceWorker?.controller ? 'yes: the app works offline' : c.serviceWorker ? 'after the next load' : 'no', ok: c.serviceWorker },
+          { label: 'Storage', value: c.storage ? `${gb(c.storage.usage)} used of ${gb(c.storage.quota)}${c.storage.persisted ? ', kept (persistent)' : ''}` : 'unknown', ok: null },
+          { label: 'Device memory', value: c.deviceMemoryGb ? `about ${c.deviceMemoryGb} GB` : 'not reported', ok: null },
+          { label: 'Engine now', value: a?.device ?? 'not started yet (starts with the first prompt)', ok: null },
+        ]
+      : [{ label: 'Capabilities', value: 'could not be read', ok: false }];
+    const model = a?.models.find((m) => m.id === a.modelId);
+    this.#about = { rows, model: model?.name ?? 'none available', reason: a?.modelReason || 'no reason recorded' };
+    this.#render();
+  }
+
   /** Box / point prompts (the brush and eraser go off). */
   setPromptTool(tool: 'box' | 'positive' | 'negative' | 'fill' | null): void {
     if (!this.#volume || !this.#annotation) return;
@@ -808,6 +858,8 @@ export class AppController {
     };
     shell.tools = tools;
     shell.saveSummary = this.#summary;
+    shell.about = this.#about;
+    shell.updateReady = this.#applyUpdate !== null;
     const a = this.#annotation;
     if (a) {
       shell.annotation = {

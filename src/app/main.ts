@@ -7,6 +7,7 @@ import { IoClient } from '../io/worker/client.ts';
 import { ViewerController } from '../viewer/viewer-controller.ts';
 import { AppController } from './app-controller.ts';
 import { installTestHook, shouldInstallTestHook } from './test-hook.ts';
+import { registerServiceWorker } from './offline.ts';
 
 async function start(): Promise<void> {
   const shell = document.querySelector('slicesam-app') ?? document.body.appendChild(document.createElement('slicesam-app'));
@@ -32,6 +33,12 @@ async function start(): Promise<void> {
   const app = new AppController(shell, new IoClient(), viewer);
   if (viewerError) shell.messages = [...shell.messages, { id: 0, level: 'error', text: viewerError }];
   if (shouldInstallTestHook()) installTestHook(app, () => viewer?.state() ?? null, () => viewer?.labels() ?? null, viewer);
+  void registerServiceWorker({
+    onUpdateReady: (apply) => app.offerUpdate(apply),
+    beforeReload: () => app.flushAutosave(),
+    busy: () => app.caseOpen,
+    notice: (text) => app.notice(text),
+  }).catch((e: unknown) => app.notice(`Offline use is not available: ${e instanceof Error ? e.message : String(e)}`));
 }
 
 void start();

@@ -8,7 +8,7 @@ import './annotation-bar.ts';
 import './confidence-strip.ts';
 import './objects-panel.ts';
 import type { SliceSamToolBar } from './tool-bar.ts';
-import type { AnnotationState, BusyState, ConfidenceStrip, ObjectRow, SaveSummary, QueueCounts, SkippedItem, StatusMessage, ToolState, VolumeItem } from './types.ts';
+import type { AboutInfo, AnnotationState, BusyState, ConfidenceStrip, ObjectRow, SaveSummary, QueueCounts, SkippedItem, StatusMessage, ToolState, VolumeItem } from './types.ts';
 
 /** Every shortcut, for the help overlay (`?`). */
 export const SHORTCUTS: [string, string][] = [
@@ -32,6 +32,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+⇧Z / Ctrl+Y', 'redo'],
   ['S / Ctrl+S', 'save'],
   ['Esc', 'cancel the running work, or leave the current tool'],
+  ['I', 'about this device (WebGPU, threads, storage, the model chosen)'],
   ['?', 'this help'],
 ];
 
@@ -62,6 +63,8 @@ export class SliceSamApp extends LitElement {
     confidence: { attribute: false },
     objectRows: { attribute: false },
     saveSummary: { attribute: false },
+    about: { attribute: false },
+    updateReady: { attribute: false },
     helpOpen: { state: true },
   };
 
@@ -108,6 +111,22 @@ export class SliceSamApp extends LitElement {
       .summary .actions { display: flex; gap: 8px; justify-content: flex-end; }
       .summary button { padding: 4px 10px; border: 1px solid var(--ss-panel-border); background: #fff; }
       .summary button.primary { background: var(--ss-accent); color: #fff; border-color: var(--ss-accent); }
+      .update {
+        position: fixed;
+        left: 50%;
+        top: 8px;
+        transform: translateX(-50%);
+        z-index: 11;
+        background: #fff7d6;
+        border: 1px solid #d9a400;
+        border-radius: 6px;
+        padding: 6px 12px;
+        box-shadow: 0 4px 16px #0004;
+      }
+      .update button { margin-left: 8px; padding: 2px 10px; border: 1px solid #d9a400; background: #ffe083; }
+      .small { font-size: 11px; color: var(--ss-muted); }
+      td.yes { color: #1f6f43; }
+      td.no { color: var(--ss-error); }
       .help {
         position: fixed;
         inset: 0;
@@ -185,6 +204,10 @@ export class SliceSamApp extends LitElement {
   declare objectRows: ObjectRow[];
   /** Volumetry after a save, or null. */
   declare saveSummary: SaveSummary | null;
+  /** "About this device", when open. */
+  declare about: AboutInfo | null;
+  /** A new version is installed and can be applied. */
+  declare updateReady: boolean;
 
   #keys: AbortController | null = null;
 
@@ -208,6 +231,8 @@ export class SliceSamApp extends LitElement {
     this.helpOpen = false;
     this.objectRows = [];
     this.saveSummary = null;
+    this.about = null;
+    this.updateReady = false;
   }
 
   override connectedCallback(): void {
@@ -246,6 +271,22 @@ export class SliceSamApp extends LitElement {
       ${this.counts ? html`<slicesam-objects-panel .objects=${this.objectRows} .activeLabel=${this.tools.activeLabel}></slicesam-objects-panel>` : nothing}
       ${this.counts ? html`<slicesam-confidence-strip .strip=${this.tools.caseOpen ? this.confidence : null}></slicesam-confidence-strip>` : nothing}
       <slicesam-status-bar .busy=${this.busy} .messages=${this.messages} .device=${this.annotation.device}></slicesam-status-bar>
+      ${this.updateReady
+        ? html`<div class="update" role="status">A new version of SliceSAM is ready.
+            <button type="button" @click=${() => fire(this, 'apply-update', {})}>Update now</button>
+            <span class="small">(your open case is saved to this browser first)</span></div>`
+        : nothing}
+      ${this.about
+        ? html`<div class="help" role="dialog" aria-label="About this device" @click=${(e: Event) => e.target === e.currentTarget && fire(this, 'close-about', {})}>
+            <section>
+              <h2>About this device</h2>
+              <table>${this.about.rows.map((r) => html`<tr><td>${r.label}</td><td class=${r.ok === false ? 'no' : r.ok ? 'yes' : ''}>${r.value}</td></tr>`)}</table>
+              <p><b>Model:</b> ${this.about.model}<br /><span class="small">${this.about.reason}. Choose another in the model list of the annotation bar.</span></p>
+              <p class="small">Nothing you open leaves this computer: the only network requests are the app's own files and the model downloads you start.</p>
+              <button type="button" @click=${() => fire(this, 'close-about', {})}>Close <kbd>Esc</kbd></button>
+            </section>
+          </div>`
+        : nothing}
       ${this.helpOpen
         ? html`<div class="help" role="dialog" aria-label="Keyboard shortcuts" @click=${() => (this.helpOpen = false)}>
             <section>
@@ -333,6 +374,11 @@ export class SliceSamApp extends LitElement {
       fire(this, 'cancel-task', {});
     } else if (e.key === 'Escape' && this.helpOpen) {
       this.helpOpen = false;
+    } else if (e.key === 'Escape' && this.about) {
+      fire(this, 'close-about', {});
+    } else if (e.key === 'i') {
+      e.preventDefault();
+      fire(this, 'show-about', {});
     } else if (e.key === 'Escape' && this.saveSummary) {
       fire(this, 'close-summary', {});
     } else if (e.key === 'Escape' && this.tools.caseOpen && (this.annotation.promptTool || this.tools.tool !== 'off')) {

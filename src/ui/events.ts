@@ -33,6 +33,10 @@ export interface SliceSamEventDetail {
   /** Box, positive or negative point; null: back to the normal mouse. */
   'set-prompt-tool': { tool: 'box' | 'positive' | 'negative' | 'fill' | null };
   'set-pen-size': { size: number };
+  'show-about': Record<string, never>;
+  'close-about': Record<string, never>;
+  /** Install the new version (after autosaving) and reload. */
+  'apply-update': Record<string, never>;
   'set-layout': { layout: 'axial' | 'coronal' | 'sagittal' | 'multiplanar' | 'render' };
   /** The active object's mask on the current slice becomes a prompt (a conditioning slice). */
   'mask-to-prompt': Record<string, never>;
@@ -94,6 +98,9 @@ declare global {
     'delete-object': CustomEvent<SliceSamEventDetail['delete-object']>;
     'clear-prompts': CustomEvent<SliceSamEventDetail['clear-prompts']>;
     'set-pen-size': CustomEvent<SliceSamEventDetail['set-pen-size']>;
+    'show-about': CustomEvent<SliceSamEventDetail['show-about']>;
+    'close-about': CustomEvent<SliceSamEventDetail['close-about']>;
+    'apply-update': CustomEvent<SliceSamEventDetail['apply-update']>;
     'set-layout': CustomEvent<SliceSamEventDetail['set-layout']>;
     'mask-to-prompt': CustomEvent<SliceSamEventDetail['mask-to-prompt']>;
     'set-window-preset': CustomEvent<SliceSamEventDetail['set-window-preset']>;

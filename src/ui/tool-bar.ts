@@ -122,6 +122,7 @@ export class SliceSamToolBar extends LitElement {
       ${this.tools.caseOpen ? this.#renderTools() : ''}
       <span class="spacer"></span>
       <span class="note">Images stay on this computer</span>
+      <button type="button" title="What this device can do, and which model runs where (I)" @click=${() => fire(this, 'show-about', {})}>About <kbd>I</kbd></button>
     `;
   }
 

@@ -131,3 +131,10 @@ export interface ObjectRow {
   /** Slices with prompts (axis, slice index, plane name). */
   prompted: { axis: 0 | 1 | 2; slice: number; plane: string; mask: boolean }[];
 }
+
+/** "About this device": what the browser offers and what the app chose. */
+export interface AboutInfo {
+  rows: { label: string; value: string; ok: boolean | null }[];
+  model: string;
+  reason: string;
+}

@@ -1,0 +1,90 @@
+/**
+ * What this device can do (shown in "About this device"), and the model and backend the
+ * app picks from it. The user can always choose another model.
+ */
+export interface Capabilities {
+  webgpu: { adapter: string; shaderF16: boolean } | null;
+  /** Why there is no WebGPU. */
+  webgpuMissing?: string;
+  crossOriginIsolated: boolean;
+  cores: number;
+  /** Multi-threaded WASM: needs cross-origin isolation. */
+  wasmThreads: number;
+  fileSystemAccess: boolean;
+  opfs: boolean;
+  serviceWorker: boolean;
+  /** GB, as the browser rounds it (navigator.deviceMemory), or null. */
+  deviceMemoryGb: number | null;
+  storage: { usage: number; quota: number; persisted: boolean } | null;
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<{ features: ReadonlySet<string>; info?: { vendor?: string; architecture?: string; description?: string } } | null>;
+}
+
+export async function detectCapabilities(): Promise<Capabilities> {
+  const nav = navigator as Navigator & { gpu?: GpuLike; deviceMemory?: number };
+  let webgpu: Capabilities['webgpu'] = null;
+  let webgpuMissing: string | undefined;
+  if (!nav.gpu) webgpuMissing = 'this browser has no WebGPU';
+  else {
+    try {
+      const adapter = await nav.gpu.requestAdapter();
+      if (!adapter) webgpuMissing = 'no WebGPU adapter';
+      else {
+        const info = adapter.info ?? {};
+        webgpu = { adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter', shaderF16: adapter.features.has('shader-f16') };
+      }
+    } catch (e) {
+      webgpuMissing = `WebGPU failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  const cores = nav.hardwareConcurrency ?? 1;
+  let storage: Capabilities['storage'] = null;
+  try {
+    const est = await nav.storage?.estimate?.();
+    if (est) storage = { usage: est.usage ?? 0, quota: est.quota ?? 0, persisted: (await nav.storage.persisted?.()) ?? false };
+  } catch {
+    storage = null;
+  }
+  return {
+    webgpu,
+    ...(webgpuMissing ? { webgpuMissing } : {}),
+    crossOriginIsolated,
+    cores,
+    wasmThreads: crossOriginIsolated ? Math.min(8, cores) : 1,
+    fileSystemAccess: typeof (window as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function',
+    opfs: typeof nav.storage?.getDirectory === 'function',
+    serviceWorker: 'serviceWorker' in nav,
+    deviceMemoryGb: nav.deviceMemory ?? null,
+    storage,
+  };
+}
+
+export interface ModelChoice {
+  id: string;
+  reason: string;
+}
+
+/**
+ * fp16 at 512 px where WebGPU has shader-f16 (integrated GPUs run it well); fp32 at 1024
+ * on WebGPU without f16; on WASM the smallest model that runs there (fp32 graphs; fp16
+ * weights run too but slower), preferring 512 px for speed.
+ */
+export function recommendModel(caps: Capabilities, models: readonly { id: string }[]): ModelChoice | null {
+  const has = (id: string) => models.some((m) => m.id === id);
+  const pick = (ids: string[], reason: string): ModelChoice | null => {
+    const id = ids.find(has);
+    return id ? { id, reason } : null;
+  };
+  if (caps.webgpu?.shaderF16) {
+    return pick(['sam2.1-tiny-video-fp16-512', 'sam2.1-tiny-video-fp16-1024', 'sam2.1-tiny-video-fp32-1024'], `WebGPU with shader-f16 (${caps.webgpu.adapter}): fp16 at 512 px is fast on integrated GPUs`);
+  }
+  if (caps.webgpu) {
+    return pick(['sam2.1-tiny-video-fp32-1024', 'sam2.1-tiny-video-fp16-512'], `WebGPU without shader-f16 (${caps.webgpu.adapter}): fp32 graphs`);
+  }
+  return pick(
+    ['sam2.1-tiny-video-fp16-512', 'sam2.1-tiny-video-fp32-1024'],
+    `no WebGPU (${caps.webgpuMissing ?? 'unavailable'}): WASM on ${caps.wasmThreads} thread${caps.wasmThreads === 1 ? '' : 's'}; 512 px keeps it responsive`,
+  ) ?? (models[0] ? { id: models[0].id, reason: 'the only model available' } : null);
+}
