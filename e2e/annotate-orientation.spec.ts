@@ -135,7 +135,7 @@ test.beforeAll(async ({ browser }) => {
     }
   }, { root: ROOT, files });
   await page.reload();
-  await expect.poll(() => page.evaluate(() => window.__slicesam?.state().viewer?.ready ?? false)).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
   await page.getByRole('button', { name: /Open folder/ }).click();
   await idle(page);
 });

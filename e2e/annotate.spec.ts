@@ -120,7 +120,7 @@ test.beforeAll(async ({ browser }) => {
     await w.close();
   }, { root: ROOT, base64 });
   await page.reload();
-  await expect.poll(() => page.evaluate(() => window.__slicesam?.state().viewer?.ready ?? false)).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
 });
 
 test.afterAll(async () => {

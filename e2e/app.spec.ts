@@ -79,14 +79,14 @@ test.beforeEach(async ({ page }) => {
   page.on('filechooser', () => undefined);
   await page.goto('/');
   await expect(page.locator('slicesam-app')).toBeVisible();
-  await expect.poll(() => page.evaluate(() => window.__slicesam?.state().viewer?.ready ?? false)).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
 });
 
 test.afterEach(async ({ page }) => {
   expect(pageErrors.get(page) ?? []).toEqual([]);
 });
 
-test('shell opens, cross-origin isolated, viewer ready', async ({ page }) => {
+test('shell opens, cross-origin isolated; the viewer (NiiVue) loads only with the first case', async ({ page }) => {
   await expect(page).toHaveTitle('SliceSAM');
   await expect(page.getByRole('heading', { name: 'SliceSAM' })).toBeVisible();
   await expect(page.getByRole('button', { name: /Open files/ })).toBeVisible();
@@ -94,8 +94,7 @@ test('shell opens, cross-origin isolated, viewer ready', async ({ page }) => {
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   const s = await snapshot(page);
   expect(s.cases).toEqual([]);
-  expect(s.viewer?.volumeCount).toBe(0);
-  expect(s.viewer?.canvasSize[0]).toBeGreaterThan(400);
+  expect(s.viewer).toBeNull(); // not loaded before a case opens: the start stays small
   await page.screenshot({ path: join(SHOTS, 'shell.png') });
 });
 
@@ -172,7 +171,7 @@ test('Cancel stops a scan, and the next open still works', async ({ page }) => {
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect.poll(async () => (await snapshot(page)).busy).toBe(false);
   let s = await snapshot(page);
-  expect(s.viewer?.volumeCount).toBe(0);
+  expect(s.viewer?.volumeCount ?? 0).toBe(0);
   expect(s.errors).toEqual([]);
   await expect(page.getByRole('status')).toContainText('cancelled');
   await page.getByLabel('Open files', { exact: true }).setInputFiles(NIFTI);

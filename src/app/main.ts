@@ -1,10 +1,10 @@
 /**
- * Composition root: builds the shell, the I/O worker client and the viewer,
- * and wires them together through AppController.
+ * Composition root: builds the shell and the I/O worker client, and wires them
+ * (and the viewer, loaded when the first case opens) together through AppController.
  */
 import '../ui/app-shell.ts';
 import { IoClient } from '../io/worker/client.ts';
-import { ViewerController } from '../viewer/viewer-controller.ts';
+import type { ViewerController } from '../viewer/viewer-controller.ts';
 import { AppController } from './app-controller.ts';
 import { installTestHook, shouldInstallTestHook } from './test-hook.ts';
 import { registerServiceWorker } from './offline.ts';
@@ -21,18 +21,15 @@ async function start(): Promise<void> {
   host.append(canvas);
   shell.append(host);
 
-  let viewer: ViewerController | null = new ViewerController();
-  let viewerError: string | null = null;
-  try {
-    await viewer.attach(canvas);
-  } catch (e) {
-    viewer = null;
-    viewerError = `The viewer could not start (WebGL2 needed): ${e instanceof Error ? e.message : String(e)}`;
-  }
-
-  const app = new AppController(shell, new IoClient(), viewer);
-  if (viewerError) shell.messages = [...shell.messages, { id: 0, level: 'error', text: viewerError }];
-  if (shouldInstallTestHook()) installTestHook(app, () => viewer?.state() ?? null, () => viewer?.labels() ?? null, viewer);
+  // NiiVue is most of the app's JavaScript: it loads when the first case opens.
+  const loadViewer = async (): Promise<ViewerController> => {
+    const { ViewerController } = await import('../viewer/viewer-controller.ts');
+    const v = new ViewerController();
+    await v.attach(canvas);
+    return v;
+  };
+  const app = new AppController(shell, new IoClient(), loadViewer);
+  if (shouldInstallTestHook()) installTestHook(app, () => app.viewer?.state() ?? null, () => app.viewer?.labels() ?? null, () => app.viewer);
   void registerServiceWorker({
     onUpdateReady: (apply) => app.offerUpdate(apply),
     beforeReload: () => app.flushAutosave(),

@@ -74,7 +74,7 @@ export function shouldInstallTestHook(): boolean {
   return import.meta.env.DEV || navigator.webdriver === true;
 }
 
-export function installTestHook(app: AppController, viewerState: () => ViewerState | null, labels: () => Uint8Array | null, viewer: ViewerController | null = null): void {
+export function installTestHook(app: AppController, viewerState: () => ViewerState | null, labels: () => Uint8Array | null, viewerOf: () => ViewerController | null): void {
   const hook: TestHook = {
     state() {
       const s = app.state;
@@ -128,7 +128,7 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
         modelId: a.modelId,
         prompted,
         confidenceSlices: a.confidence()?.slices.filter((c) => c !== null).length ?? 0,
-        displayWindow: viewer?.displayWindow() ?? null,
+        displayWindow: viewerOf()?.displayWindow() ?? null,
       };
     },
     currentSlice(plane) {
@@ -136,6 +136,7 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
     },
     clientPoint(ijk, plane) {
       const v = app.volume;
+      const viewer = viewerOf();
       if (!v || !viewer) return null;
       return viewer.mmToClient(voxelToWorld(v.affine, ijk[0], ijk[1], ijk[2]), plane);
     },

@@ -210,7 +210,7 @@ async function oneRun(browser: Browser, context: BrowserContext, label: string, 
     if (deleted.some((d) => !d.includes('deleted'))) note(`${label}: ${deleted.join('; ')}`);
     await page.goto(`${BASE}/`);
     await page.getByRole('button', { name: /Open folder/ }).waitFor({ state: 'visible', timeout: 30_000 });
-    await page.waitForFunction(() => window.__slicesam?.state().viewer?.ready === true, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__slicesam?.state() !== undefined, undefined, { timeout: 30_000 });
     const before = await snapshot(page);
     if (before.cases.length !== 0) throw new Error(`${label}: the app started with ${before.cases.length} cases`);
     await page.evaluate(installMonitor, CASES);

@@ -176,7 +176,7 @@ async function freshApp(page: Page): Promise<void> {
   if (deleted.some((d) => !d.includes('deleted'))) note(deleted.join('; '));
   await page.goto(`${BASE}${APP}`);
   await page.getByRole('button', { name: /Open folder/ }).waitFor({ state: 'visible', timeout: TIMEOUT_MS });
-  await page.waitForFunction(() => window.__slicesam?.state().viewer?.ready === true, undefined, { timeout: TIMEOUT_MS });
+  await page.waitForFunction(() => window.__slicesam?.state() !== undefined, undefined, { timeout: TIMEOUT_MS });
 }
 
 interface OpenRun {
