@@ -33,9 +33,10 @@ function modelIndex(): string {
     .filter((path) => path.endsWith('.json') && (dirname(path) === MODELS || path.endsWith(`${sep}manifest.json`)))
     .flatMap((path) => {
       try {
-        const m = JSON.parse(readFileSync(path, 'utf8')) as { id?: unknown; name?: unknown };
+        const m = JSON.parse(readFileSync(path, 'utf8')) as { id?: unknown; name?: unknown; files?: Record<string, { bytes?: number }> };
         if (typeof m.id !== 'string' || typeof m.name !== 'string') return [];
-        return [{ id: m.id, name: m.name, manifest: `models/${relative(MODELS, path).split(sep).join('/')}` }];
+        const bytes = Object.values(m.files ?? {}).reduce((n, f) => n + (typeof f.bytes === 'number' ? f.bytes : 0), 0);
+        return [{ id: m.id, name: m.name, manifest: `models/${relative(MODELS, path).split(sep).join('/')}`, bytes }];
       } catch {
         return [];
       }

@@ -80,6 +80,12 @@ test.beforeAll(async ({ browser }) => {
   server = await serveStatic(deployA, '/apps/slicesam/');
   context = await browser.newContext({ viewport: { width: 1280, height: 860 }, serviceWorkers: 'allow' });
   context.on('request', (r) => requests.push(r.url()));
+  // Every Content-Security-Policy violation of every page, kept for the privacy test.
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    Object.defineProperty(window, '__cspViolations', { value: seen });
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await context.addInitScript((root) => {
     Object.defineProperty(window, 'showDirectoryPicker', {
       configurable: true,
@@ -105,9 +111,26 @@ test('first visit from a plain static server: the service worker installs and th
   const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => r.url), shell[0]!);
   expect(cached.some((u) => /ort-wasm.*\.wasm$/.test(u))).toBe(true);
   expect(cached.some((u) => u.endsWith('/apps/slicesam/'))).toBe(true);
-  // installable: the manifest and its icons are served
+  // installable: Chromium finds nothing missing (manifest, icons, service worker)
   const manifest = await (await page.request.get(`${server.url}manifest.webmanifest`)).json();
   expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+  // Playwright's contexts are incognito, where Chromium never installs apps; nothing else may be missing.
+  expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+  // the policy is in the page
+  const html = await (await page.request.get(server.url)).text();
+  expect(html).toMatch(/Content-Security-Policy[^>]+script-src &#39;self&#39; &#39;wasm-unsafe-eval&#39;/);
+  // About this device: what the app found and what it picked
+  await page.keyboard.press('i');
+  const about = page.getByRole('dialog', { name: 'About this device' });
+  await expect(about).toBeVisible();
+  await expect(about).toContainText(/WASM threads\s*2 \(of 2 cores\)|WASM threads\s*\d+ \(of \d+ cores\)/);
+  await expect(about).toContainText('Offline (service worker)');
+  await expect(about).toContainText('named in the address');
+  await page.screenshot({ path: join(SHOTS, 'offline-about.png') });
+  await page.keyboard.press('Escape');
+  await expect(about).toBeHidden();
 });
 
 test('offline: the app starts, resumes the folder, prompts and propagates with the cached model, and saves', async () => {
@@ -143,7 +166,8 @@ test('offline: the app starts, resumes the folder, prompts and propagates with t
   await context.setOffline(false);
 });
 
-test('privacy: every request of the session went to the app’s own origin', async () => {
+test('privacy: every request of the session went to the app’s own origin; the policy blocked nothing the app needs', async () => {
+  expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
   expect(requests.length).toBeGreaterThan(20);
   const foreign = requests.filter((u) => !u.startsWith(`${server.origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
   expect(foreign).toEqual([]);
@@ -170,6 +194,9 @@ test('a new deployment is offered; applying it autosaves the open case and reloa
   const shells = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('slicesam-shell-')));
   expect(shells).toHaveLength(1);
   expect(shells[0]).toMatch(/b$/); // version B is active, A's cache is gone
+  // the downloaded model stays across the update
+  const models = await page.evaluate(async () => (await (await caches.open('slicesam-models-v1')).keys()).length);
+  expect(models).toBeGreaterThanOrEqual(6);
   await page.getByRole('button', { name: /Resume/ }).click();
   await idle();
   await expect.poll(() => page.evaluate(() => window.__slicesam!.labelCounts())).toEqual(drawn);

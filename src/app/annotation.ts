@@ -13,7 +13,8 @@ import type { Vec3, Volume } from '../shared/volume.ts';
 import type { BusyState, MessageLevel } from '../ui/types.ts';
 import type { LabelDiff, PromptGesture, PromptMark, PromptTool, ViewerController, ViewPlane } from '../viewer/viewer-controller.ts';
 import { History, type HistoryStep } from './history.ts';
-import { detectCapabilities, recommendModel, type Capabilities } from './capabilities.ts';
+import { storageVerdict } from './capabilities.ts';
+import type { ModelCatalog, ModelEntry } from './model-catalog.ts';
 import { axisPlane, clampPoint, planeAxis, slicePointToWorld, toSlice, worldToVoxel } from './slice-geometry.ts';
 
 /** What the annotation needs from the app around it. */
@@ -32,13 +33,6 @@ export interface AnnotationHost {
   drawTool(): 'off' | 'pen' | 'erase';
   /** Something shown changed (tools, confidence, model). */
   render(): void;
-}
-
-/** One entry of the model list in models/index.json. */
-export interface ModelEntry {
-  id: string;
-  name: string;
-  manifest: string;
 }
 
 export interface SliceConfidence {
@@ -91,11 +85,10 @@ export class AnnotationController {
   #tool: PromptTool | null = null;
   #plane: ViewPlane = 'axial';
   device: string | null = null;
-  models: ModelEntry[] = [];
-  modelId: string | null = null;
 
   constructor(
     private readonly host: AnnotationHost,
+    private readonly catalog: ModelCatalog,
     private readonly createEngine: () => EngineClient = () => new EngineClient(),
   ) {
     host.viewer.onPrompt = (g) => void this.onGesture(g);
@@ -116,34 +109,21 @@ export class AnnotationController {
     return this.#plane;
   }
 
-  /** Why the current model was picked (shown in "About this device"). */
-  modelReason = '';
+  /** The models the app offers and the one chosen (shared with the app, which loads the list at start). */
+  get models(): ModelEntry[] {
+    return this.catalog.models;
+  }
 
-  /** The model list, and the model for this device (capabilities) unless the URL names one. */
-  async loadModelList(caps: Promise<Capabilities | null> = Promise.resolve(null)): Promise<void> {
-    try {
-      const res = await fetch(new URL('models/index.json', document.baseURI));
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const wanted = new URLSearchParams(location.search).get('model');
-      // The test fixture is no model for patients: listed only when asked for by name, or in development.
-      this.models = ((await res.json()) as ModelEntry[]).filter((m) => m.id !== 'fixture-512' || wanted === m.id || import.meta.env.DEV);
-    } catch (e) {
-      this.host.message('warning', `No model list (models/index.json): ${e instanceof Error ? e.message : String(e)}`);
-      this.models = [];
-    }
-    const wanted = new URLSearchParams(location.search).get('model');
-    const named = this.models.find((m) => m.id === wanted);
-    const choice = named ? null : recommendModel((await caps) ?? (await detectCapabilities()), this.models.filter((m) => m.id !== 'fixture-512'));
-    this.modelId = named?.id ?? choice?.id ?? this.models[0]?.id ?? null;
-    this.modelReason = named ? 'named in the address (?model=)' : (choice?.reason ?? '');
-    this.host.render();
+  get modelId(): string | null {
+    return this.catalog.modelId;
+  }
+
+  get modelReason(): string {
+    return this.catalog.reason;
   }
 
   selectModel(id: string): void {
-    if (!this.models.some((m) => m.id === id) || id === this.modelId) return;
-    this.modelId = id;
-    this.modelReason = 'chosen by you';
-    this.host.render();
+    if (this.catalog.select(id)) this.host.render();
   }
 
   setTool(tool: PromptTool | null): void {
@@ -233,13 +213,9 @@ export class AnnotationController {
       // persistence is a request, not a requirement
     }
     const { usage = 0, quota = 0 } = await storage.estimate();
-    if (quota > 0 && quota < bytes) {
-      throw new Error(`the model needs ${mb(bytes)} but this browser allows this site only ${mb(quota)}; free disk space or choose a smaller model`);
-    }
-    if (quota > 0 && quota - usage < bytes) {
-      // It may already be cached (then it needs no more room): say so, and go on.
-      this.host.message('warning', `Storage is tight: ${mb(Math.max(0, quota - usage))} free for a ${mb(bytes)} model. If the download fails, free disk space or choose a smaller model.`);
-    }
+    const verdict = storageVerdict(bytes, usage, quota);
+    if (verdict.error) throw new Error(verdict.error);
+    if (verdict.warning) this.host.message('warning', verdict.warning);
   }
 
   // --- prompts ---

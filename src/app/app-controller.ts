@@ -25,6 +25,7 @@ import type { DisplayRange, ViewerController, ViewLayout } from '../viewer/viewe
 import { readCaseOutputs, saveCaseOutputs, type CaseOutputs } from './case-outputs.ts';
 import { AnnotationController } from './annotation.ts';
 import { detectCapabilities, type Capabilities } from './capabilities.ts';
+import { ModelCatalog } from './model-catalog.ts';
 import { WINDOW_PRESETS, presetWindow } from './display.ts';
 import { volumetryRows } from '../cohort/volumetry.ts';
 import type { AboutInfo, SaveSummary } from '../ui/types.ts';
@@ -133,6 +134,7 @@ export class AppController {
   #summary: SaveSummary | null = null;
   readonly #caps: Promise<Capabilities | null> = detectCapabilities().catch(() => null);
   #about: AboutInfo | null = null;
+  readonly #catalog = new ModelCatalog();
   #applyUpdate: (() => Promise<void>) | null = null;
   #nextMessageId = 1;
   #autosaveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -163,7 +165,9 @@ export class AppController {
     shell.addEventListener('propagate', (e) => void this.#annotation?.propagate(e.detail.mode));
     shell.addEventListener('undo', () => void this.#annotation?.undo());
     shell.addEventListener('redo', () => void this.#annotation?.redo());
-    shell.addEventListener('select-model', (e) => this.#annotation?.selectModel(e.detail.id));
+    shell.addEventListener('select-model', (e) => {
+      if (this.#catalog.select(e.detail.id)) this.#render();
+    });
     shell.addEventListener('toggle-lock', (e) => this.toggleLock(e.detail.labelValue));
     shell.addEventListener('toggle-visible', (e) => this.toggleVisible(e.detail.labelValue));
     shell.addEventListener('rename-object', (e) => this.renameObject(e.detail.labelValue, e.detail.name));
@@ -179,6 +183,10 @@ export class AppController {
     shell.addEventListener('go-to-slice', (e) => this.#annotation?.goToSlice(e.detail.axis, e.detail.slice));
     shell.addEventListener('step-slice', (e) => this.#annotation?.step(e.detail.delta));
     shell.addEventListener('cycle-object', (e) => this.cycleObject(e.detail.delta));
+    void this.#catalog.load(this.#caps).then((problem) => {
+      if (problem) this.#message('warning', problem);
+      this.#render();
+    });
     shell.addEventListener('show-about', () => void this.showAbout());
     shell.addEventListener('close-about', () => {
       this.#about = null;
@@ -215,8 +223,7 @@ export class AppController {
       activeLabel: () => this.#state.activeLabel,
       drawTool: () => this.#state.tool,
       render: () => this.#render(),
-    });
-    void this.#annotation.loadModelList(this.#caps);
+    }, this.#catalog);
     viewer.onLabelsChange = () => this.#changed();
     viewer.onChange = () => {
       this.#annotation?.crosshairMoved();
@@ -610,8 +617,10 @@ export class AppController {
           { label: 'Engine now', value: a?.device ?? 'not started yet (starts with the first prompt)', ok: null },
         ]
       : [{ label: 'Capabilities', value: 'could not be read', ok: false }];
-    const model = a?.models.find((m) => m.id === a.modelId);
-    this.#about = { rows, model: model?.name ?? 'none available', reason: a?.modelReason || 'no reason recorded' };
+    const model = this.#catalog.models.find((m) => m.id === this.#catalog.modelId);
+    const free = c?.storage && c.storage.quota > 0 ? `; ${gb(Math.max(0, c.storage.quota - c.storage.usage))} free for this site` : '';
+    const size = model?.bytes ? ` (${model.bytes < 1e6 ? `${Math.ceil(model.bytes / 1e3)} kB` : `${(model.bytes / 1e6).toFixed(1)} MB`} download${free})` : '';
+    this.#about = { rows, model: model ? `${model.name}${size}` : 'none available', reason: this.#catalog.reason || 'no reason recorded' };
     this.#render();
   }
 
@@ -890,8 +899,8 @@ export class AppController {
         promptTool: a.tool,
         canUndo: a.history.canUndo,
         canRedo: a.history.canRedo,
-        models: a.models.map((m) => ({ id: m.id, name: m.name })),
-        modelId: a.modelId,
+        models: this.#catalog.models.map((m) => ({ id: m.id, name: m.bytes ? `${m.name} — ${Math.round(m.bytes / 1e6)} MB` : m.name })),
+        modelId: this.#catalog.modelId,
         device: a.device,
         activeLocked: a.locked.has(s.activeLabel),
         windowPresets: WINDOW_PRESETS.map((p) => ({ id: p.id, name: p.name })),

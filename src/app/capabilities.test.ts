@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recommendModel, type Capabilities } from './capabilities.ts';
+import { recommendModel, storageVerdict, type Capabilities } from './capabilities.ts';
 
 const base: Capabilities = {
   webgpu: null, webgpuMissing: 'no WebGPU adapter', crossOriginIsolated: true, cores: 4, wasmThreads: 4,
@@ -22,5 +22,14 @@ describe('recommendModel', () => {
   it('falls back to whatever exists', () => {
     expect(recommendModel(base, [{ id: 'custom' }])).toEqual({ id: 'custom', reason: 'the only model available' });
     expect(recommendModel(base, [])).toBeNull();
+  });
+});
+
+describe('storageVerdict', () => {
+  it('a quota smaller than the model is a clear error; little free room is a warning; room is fine', () => {
+    expect(storageVerdict(58e6, 0, 40e6)).toMatchObject({ ok: false, error: expect.stringMatching(/needs 58\.0 MB .* only 40\.0 MB/) });
+    expect(storageVerdict(58e6, 30e6, 80e6)).toMatchObject({ ok: true, warning: expect.stringMatching(/50\.0 MB free for a 58\.0 MB model/) });
+    expect(storageVerdict(58e6, 0, 1e9)).toEqual({ ok: true });
+    expect(storageVerdict(58e6, 0, 0)).toEqual({ ok: true }); // unknown quota
   });
 });

@@ -88,3 +88,17 @@ export function recommendModel(caps: Capabilities, models: readonly { id: string
     `no WebGPU (${caps.webgpuMissing ?? 'unavailable'}): WASM on ${caps.wasmThreads} thread${caps.wasmThreads === 1 ? '' : 's'}; 512 px keeps it responsive`,
   ) ?? (models[0] ? { id: models[0].id, reason: 'the only model available' } : null);
 }
+
+/** Whether the browser's storage can take a model download of `bytes`. */
+export function storageVerdict(bytes: number, usage: number, quota: number): { ok: boolean; warning?: string; error?: string } {
+  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  if (quota <= 0) return { ok: true };
+  if (quota < bytes) {
+    return { ok: false, error: `the model needs ${mb(bytes)} but this browser allows this site only ${mb(quota)}; free disk space or choose a smaller model` };
+  }
+  if (quota - usage < bytes) {
+    // It may already be cached (then it needs no more room): warn and go on.
+    return { ok: true, warning: `Storage is tight: ${mb(Math.max(0, quota - usage))} free for a ${mb(bytes)} model. If the download fails, free disk space or choose a smaller model.` };
+  }
+  return { ok: true };
+}
