@@ -80,10 +80,16 @@ test.beforeAll(async ({ browser }) => {
   server = await serveStatic(deployA, '/apps/slicesam/');
   context = await browser.newContext({ viewport: { width: 1280, height: 860 }, serviceWorkers: 'allow' });
   context.on('request', (r) => requests.push(r.url()));
-  // Every Content-Security-Policy violation of every page, kept for the privacy test.
+  // Every Content-Security-Policy violation of every page, kept for the privacy test; and
+  // whether the app asks for persistent storage (before its first model download).
   await context.addInitScript(() => {
     const seen: string[] = [];
     Object.defineProperty(window, '__cspViolations', { value: seen });
+    const persist = StorageManager.prototype.persist;
+    StorageManager.prototype.persist = function (this: StorageManager) {
+      sessionStorage.setItem('persist-requested', String(Number(sessionStorage.getItem('persist-requested') ?? 0) + 1));
+      return persist.call(this);
+    };
     document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   await context.addInitScript((root) => {
@@ -128,6 +134,7 @@ test('first visit from a plain static server: the service worker installs and th
   await expect(about).toContainText(/WASM threads\s*2 \(of 2 cores\)|WASM threads\s*\d+ \(of \d+ cores\)/);
   await expect(about).toContainText('Offline (service worker)');
   await expect(about).toContainText('named in the address');
+  await expect(about).toContainText(/\d+ kB download; [\d.]+ GB free for this site/); // storage beside the model size
   await page.screenshot({ path: join(SHOTS, 'offline-about.png') });
   await page.keyboard.press('Escape');
   await expect(about).toBeHidden();
@@ -144,8 +151,11 @@ test('offline: the app starts, resumes the folder, prompts and propagates with t
   }, { root: ROOT, nifti });
   await page.getByRole('button', { name: /Open folder/ }).click();
   await idle();
+  expect(await page.evaluate(() => sessionStorage.getItem('persist-requested'))).toBeNull();
   await box(A.first);
   expect((await hook(() => window.__slicesam!.annotation()!)).modelId).toBe('fixture-512');
+  // persistent storage was asked for with the first model download
+  expect(Number(await page.evaluate(() => sessionStorage.getItem('persist-requested')))).toBeGreaterThanOrEqual(1);
 
   await context.setOffline(true);
   await page.reload();

@@ -388,6 +388,11 @@ export class AppController {
       // The first case: NiiVue loads now (busy, so nobody takes the app for idle meanwhile).
       const signal = this.#begin({ label: 'Starting the viewer…', done: 0, total: 0 });
       await this.#ensureViewer();
+      if (signal.aborted) {
+        // Cancelled (or replaced by other work) while the viewer started: the case stays closed.
+        this.#fail(signal, new DOMException('Cancelled', 'AbortError'), 'Opening the case');
+        return;
+      }
       this.#end(signal);
     }
     const entry = this.#state.queue.cases.find((c) => c.id === id);
