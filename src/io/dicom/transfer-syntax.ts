@@ -4,6 +4,7 @@ export const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
 export const EXPLICIT_VR_LE = '1.2.840.10008.1.2.1';
 export const DEFLATED_EXPLICIT_VR_LE = '1.2.840.10008.1.2.1.99';
 export const EXPLICIT_VR_BE = '1.2.840.10008.1.2.2';
+export const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
 
 const NAMES: Readonly<Record<string, string>> = {
   [IMPLICIT_VR_LE]: 'Implicit VR Little Endian',
@@ -38,7 +39,7 @@ const NAMES: Readonly<Record<string, string>> = {
   '1.2.840.10008.1.2.4.201': 'High-Throughput JPEG 2000 Image Compression (Lossless Only)',
   '1.2.840.10008.1.2.4.202': 'High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)',
   '1.2.840.10008.1.2.4.203': 'High-Throughput JPEG 2000 Image Compression',
-  '1.2.840.10008.1.2.5': 'RLE Lossless',
+  [RLE_LOSSLESS]: 'RLE Lossless',
 };
 
 /** "JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91)", or "an unknown transfer syntax (uid)". */
@@ -54,4 +55,19 @@ export function isNativeTransferSyntax(uid: string): boolean {
 
 export function isBigEndian(uid: string): boolean {
   return uid === EXPLICIT_VR_BE;
+}
+
+/** Encapsulated syntaxes whose frames we decode ourselves. */
+export function isEncapsulatedDecodable(uid: string): boolean {
+  return uid === RLE_LOSSLESS;
+}
+
+/** Every syntax readDicomSeries turns into voxels: the native ones, and RLE Lossless. */
+export function isDecodableTransferSyntax(uid: string): boolean {
+  return isNativeTransferSyntax(uid) || isEncapsulatedDecodable(uid);
+}
+
+/** "JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91) is not decoded yet": the reason a series of that syntax fails. */
+export function notDecodedReason(uid: string): string {
+  return `${describeTransferSyntax(uid)} is not decoded yet`;
 }
