@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idle, state } from './app-helpers.ts';
+import { freshFolder, usePickerStandIn } from './opfs.ts';
 import { invert, voxelToWorld } from '../src/io/geometry.ts';
 import type { Vec3 } from '../src/shared/volume.ts';
 
@@ -112,28 +113,11 @@ function worldSet(r: Result, filter?: (ijk: Vec3) => boolean): Set<string> {
 
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await context.addInitScript((root) => {
-    Object.defineProperty(window, 'showDirectoryPicker', {
-      configurable: true,
-      value: async () => (await navigator.storage.getDirectory()).getDirectoryHandle(root, { create: true }),
-    });
-  }, ROOT);
+  await usePickerStandIn(context, ROOT);
   page = await context.newPage();
   await page.goto('/?model=fixture-512');
   const files = ['RAS', 'PIR'].map((n) => ({ name: `${n}.nii.gz`, base64: readFileSync(join(DATA, `${n}.nii.gz`)).toString('base64') }));
-  await page.evaluate(async ({ root, files }) => {
-    for (const db of ['slicesam-cohort', 'slicesam-autosave']) {
-      await new Promise((done) => { const r = indexedDB.deleteDatabase(db); r.onsuccess = r.onerror = r.onblocked = () => done(null); });
-    }
-    const opfs = await navigator.storage.getDirectory();
-    await opfs.removeEntry(root, { recursive: true }).catch(() => undefined);
-    const top = await opfs.getDirectoryHandle(root, { create: true });
-    for (const f of files) {
-      const w = await (await top.getFileHandle(f.name, { create: true })).createWritable();
-      await w.write(Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)));
-      await w.close();
-    }
-  }, { root: ROOT, files });
+  await freshFolder(page, ROOT, files.map((f) => ({ path: f.name, base64: f.base64 })));
   await page.reload();
   await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
   await page.getByRole('button', { name: /Open folder/ }).click();

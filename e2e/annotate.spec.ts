@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idle, state } from './app-helpers.ts';
+import { freshFolder, readFolderFile, usePickerStandIn } from './opfs.ts';
 import { boxOn, dice, makePhantom, type PhantomObject } from '../src/engine/testing/phantom.ts';
 import { encodeNifti } from '../src/io/nifti/write.ts';
 import { nibRead } from '../tools/oracle/run.ts';
@@ -99,26 +100,11 @@ async function dragBox(o: PhantomObject, k: number): Promise<void> {
 
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await context.addInitScript((root) => {
-    Object.defineProperty(window, 'showDirectoryPicker', {
-      configurable: true,
-      value: async () => (await navigator.storage.getDirectory()).getDirectoryHandle(root, { create: true }),
-    });
-  }, ROOT);
+  await usePickerStandIn(context, ROOT);
   page = await context.newPage();
   await page.goto('/?model=fixture-512');
   const base64 = Buffer.from(niftiBytes()).toString('base64');
-  await page.evaluate(async ({ root, base64 }) => {
-    for (const db of ['slicesam-cohort', 'slicesam-autosave']) {
-      await new Promise((done) => { const r = indexedDB.deleteDatabase(db); r.onsuccess = r.onerror = r.onblocked = () => done(null); });
-    }
-    const opfs = await navigator.storage.getDirectory();
-    await opfs.removeEntry(root, { recursive: true }).catch(() => undefined);
-    const top = await opfs.getDirectoryHandle(root, { create: true });
-    const w = await (await top.getFileHandle('phantom.nii', { create: true })).createWritable();
-    await w.write(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-    await w.close();
-  }, { root: ROOT, base64 });
+  await freshFolder(page, ROOT, [{ path: 'phantom.nii', base64 }]);
   await page.reload();
   await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
 });
@@ -276,18 +262,7 @@ test('save: the label file and the CSV read back', async () => {
   const map = await labels();
   await page.keyboard.press('s');
   await expect.poll(async () => (await state(page)).messages.at(-1), { timeout: 30_000 }).toMatch(/saved/);
-  const read = async (path: string) => {
-    const b64 = await page.evaluate(async ({ root, path }) => {
-      let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
-      const parts = path.split('/');
-      for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
-      const bytes = new Uint8Array(await (await (await dir.getFileHandle(parts.at(-1)!)).getFile()).arrayBuffer());
-      let bin = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return btoa(bin);
-    }, { root: ROOT, path });
-    return Buffer.from(b64, 'base64');
-  };
+  const read = async (path: string) => (await readFolderFile(page, ROOT, path))!;
   const label = await read('labels/phantom.nii.gz');
   const dir = mkdtempSync(join(tmpdir(), 'slicesam-annotate-e2e-'));
   writeFileSync(join(dir, 'label.nii.gz'), label);

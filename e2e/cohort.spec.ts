@@ -13,6 +13,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestSnapshot } from '../src/app/test-hook.ts';
 import { idle, scribble, state } from './app-helpers.ts';
+import { freshFolder, readFolderFile, usePickerStandIn } from './opfs.ts';
 import { generateDemoFiles } from '../src/io/demo/cohort.ts';
 import { nibRead } from '../tools/oracle/run.ts';
 
@@ -35,32 +36,8 @@ async function cohortFiles(): Promise<{ path: string; base64: string }[]> {
   return files.map((f) => ({ path: f.path, base64: Buffer.from(f.bytes).toString('base64') }));
 }
 
-/** The page's showDirectoryPicker hands out the OPFS folder; set before any app script runs. */
-async function usePickerStandIn(context: BrowserContext): Promise<void> {
-  await context.addInitScript((root) => {
-    Object.defineProperty(window, 'showDirectoryPicker', {
-      configurable: true,
-      value: async () => (await navigator.storage.getDirectory()).getDirectoryHandle(root, { create: true }),
-    });
-  }, ROOT);
-}
-
 async function readOpfs(page: Page, path: string): Promise<Buffer | null> {
-  const b64 = await page.evaluate(async ({ root, path }) => {
-    let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
-    const parts = path.split('/');
-    try {
-      for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
-      const file = await (await dir.getFileHandle(parts.at(-1)!)).getFile();
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      let bin = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return btoa(bin);
-    } catch {
-      return null;
-    }
-  }, { root: ROOT, path });
-  return b64 === null ? null : Buffer.from(b64, 'base64');
+  return readFolderFile(page, ROOT, path);
 }
 
 let context: BrowserContext;
@@ -72,27 +49,12 @@ let savedObjects: TestSnapshot['objects'] = [];
 
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await usePickerStandIn(context);
+  await usePickerStandIn(context, ROOT);
   page = await context.newPage();
   await page.goto('/');
   const files = await cohortFiles();
   // A clean slate: no remembered folders, a fresh OPFS folder holding the cohort.
-  await page.evaluate(async ({ root, files }) => {
-    for (const db of ['slicesam-cohort', 'slicesam-autosave']) {
-      await new Promise((done) => { const r = indexedDB.deleteDatabase(db); r.onsuccess = r.onerror = r.onblocked = () => done(null); });
-    }
-    const opfs = await navigator.storage.getDirectory();
-    await opfs.removeEntry(root, { recursive: true }).catch(() => undefined);
-    const top = await opfs.getDirectoryHandle(root, { create: true });
-    for (const f of files) {
-      let dir = top;
-      const parts = f.path.split('/');
-      for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
-      const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
-      await w.write(Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)));
-      await w.close();
-    }
-  }, { root: ROOT, files });
+  await freshFolder(page, ROOT, files);
   await page.reload();
   await expect.poll(() => page.evaluate(() => window.__slicesam?.state() !== undefined)).toBe(true);
 });

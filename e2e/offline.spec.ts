@@ -15,6 +15,7 @@ import { boxOn, dice, makePhantom, type PhantomObject } from '../src/engine/test
 import { encodeNifti } from '../src/io/nifti/write.ts';
 import type { Vec3 } from '../src/shared/volume.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
+import { usePickerStandIn } from './opfs.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SHOTS = resolve(here, 'screenshots');
@@ -92,12 +93,7 @@ test.beforeAll(async ({ browser }) => {
     };
     document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
-  await context.addInitScript((root) => {
-    Object.defineProperty(window, 'showDirectoryPicker', {
-      configurable: true,
-      value: async () => (await navigator.storage.getDirectory()).getDirectoryHandle(root, { create: true }),
-    });
-  }, ROOT);
+  await usePickerStandIn(context, ROOT);
   page = await context.newPage();
 });
 

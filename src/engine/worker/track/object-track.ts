@@ -11,6 +11,7 @@
  * from every prompt: its neighbours' spatial memories are then gone and not attended.
  */
 import type { StoredMemory } from '../bank/assemble.ts';
+import { EqualArrayInterner } from './intern.ts';
 import type { Direction, StoredOutput } from '../bank/select.ts';
 import type { SliceAxis, SlicePrompt } from '../../protocol.ts';
 
@@ -34,7 +35,7 @@ export class ObjectTrack {
   readonly prompts = new Map<number, SlicePrompt | 'mask'>();
   /** Non-conditioning slices holding spatial memory, oldest first. */
   private recent: number[] = [];
-  private sharedPos: Float32Array | null = null;
+  readonly #positions = new EqualArrayInterner();
 
   constructor(
     readonly object: number,
@@ -52,25 +53,8 @@ export class ObjectTrack {
     return this.outputs.get(frame)?.tokens != null;
   }
 
-  /** memory_pos depends on the grid only: equal arrays are stored once. */
-  private dedupePos(pos: Float32Array): Float32Array {
-    const prev = this.sharedPos;
-    if (prev && prev.length === pos.length) {
-      let same = true;
-      for (let i = 0; i < pos.length; i++) {
-        if (prev[i] !== pos[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return prev;
-    }
-    this.sharedPos = pos;
-    return pos;
-  }
-
   store(frame: number, out: StoredSlice): void {
-    if (out.pos) out.pos = this.dedupePos(out.pos);
+    if (out.pos) out.pos = this.#positions.intern(out.pos);
     const prior = this.outputs.get(frame);
     if (prior && prior.isConditioning !== out.isConditioning) {
       // Python pops it from one dict and inserts it into the other: it moves to the end.

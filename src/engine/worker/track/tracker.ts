@@ -28,6 +28,7 @@ import { LABEL_PADDING, promptToModel, sliceToModelInput, type IntensityWindow }
 import { resizeBilinear } from '../image/resize.ts';
 import type { PropagateRequest, PropagateSummary, SliceAxis, SlicePrompt, SliceResult } from '../../protocol.ts';
 import type { Vec3, VoxelArray } from '../../../shared/volume.ts';
+import { EqualArrayInterner } from './intern.ts';
 import { ObjectTrack, type StoredSlice } from './object-track.ts';
 import { planPasses, passLength, type Pass } from './schedule.ts';
 import { extractSlice, sliceGeometry } from '../../slices.ts';
@@ -74,7 +75,7 @@ export class Tracker {
   private readonly bank = new BankBuffers();
   private bankLent = false;
   /** memory_pos depends on the grid only: one array shared by every object (so the bank's memory_pos cache holds across objects). */
-  private sharedPos: Float32Array | null = null;
+  readonly #positions = new EqualArrayInterner();
 
   constructor(
     private graphs: Sam2Graphs,
@@ -243,24 +244,6 @@ export class Tracker {
     }
   }
 
-  /** An equal earlier memory_pos array instead of `pos` (ObjectTrack dedupes per object; this across objects). */
-  private canonicalPos(pos: Float32Array): Float32Array {
-    const prev = this.sharedPos;
-    if (prev === pos) return prev;
-    if (prev !== null && prev.length === pos.length) {
-      let same = true;
-      for (let i = 0; i < pos.length; i++) {
-        if (prev[i] !== pos[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return prev;
-    }
-    this.sharedPos = pos;
-    return pos;
-  }
-
   /** Decoder output → the chosen low-res logits, gated and hole-filled, and the slice mask. */
   private finish(dec: DecoderOutput, axis: SliceAxis): { low: Float32Array; mask: Uint8Array; iou: number } {
     const { width, height } = this.geometry(axis);
@@ -321,7 +304,7 @@ export class Tracker {
     o.store(slice, {
       isConditioning: true,
       tokens: mem.tokens,
-      pos: this.canonicalPos(mem.pos),
+      pos: this.#positions.intern(mem.pos),
       pointer,
       objectScore,
       iou: 1,
@@ -365,7 +348,7 @@ export class Tracker {
     o.store(slice, {
       isConditioning: true,
       tokens: mem.tokens,
-      pos: this.canonicalPos(mem.pos),
+      pos: this.#positions.intern(mem.pos),
       pointer: dec.pointer,
       objectScore: dec.objectScore,
       iou,
@@ -394,7 +377,7 @@ export class Tracker {
     o.store(slice, {
       isConditioning: false,
       tokens: mem.tokens,
-      pos: this.canonicalPos(mem.pos),
+      pos: this.#positions.intern(mem.pos),
       pointer: dec.pointer,
       objectScore: dec.objectScore,
       iou: out.iou,
