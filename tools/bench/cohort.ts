@@ -46,35 +46,29 @@
  * alone in a plain worker, serial as the app does them and 16 at once).
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, platform, release } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { TestSnapshot } from '../../src/app/test-hook.ts';
-import {
-  figuresOf, fmt, insideWindow, markerTime, median, phaseAt, phaseRows, summariseProfile, table, taskPhase,
-  type CpuProfile, type RunFigures,
-} from './cohort/analyse.ts';
-import { browserInfo, deleteDatabases, installMonitor, ioProbe, removeOpfsFolder, takeRecord, writeBatch, type BenchRecord, type IoProbe } from './cohort/page.ts';
+import { figuresOf, insideWindow, markerTime, phaseAt, phaseRows, summariseProfile, taskPhase, type CpuProfile, type RunFigures } from './cohort/analyse.ts';
+import { gpuAdapter, installMonitor, ioProbe, takeRecord, type BenchRecord, type IoProbe } from './cohort/page.ts';
+import { deleteDatabases, pageInfo, pickerInitScript, removeOpfsFolder, writeBatch } from './shared/page.ts';
+import { previewArgs, previewDist, startPreview, stopPreview } from './shared/preview.ts';
+import { fmt, median, table } from './shared/stats.ts';
 import { makeCohort } from './cohort/synth.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
+import { cli, log, noteAs, ROOT, runMain, sleep } from './shared/cli.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const args = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const RUNS = Number(opt('--runs') ?? 3);
-const CASES = Number(opt('--cases') ?? 1000);
-const PORT = Number(opt('--port') ?? 4174);
-const DIST = opt('--dist');
-const TIMEOUT_MS = Number(opt('--timeout') ?? 120) * 1000;
-const PROFILE: 'auto' | 'always' | 'never' = args.includes('--no-profile') ? 'never' : args.includes('--profile') ? 'always' : 'auto';
-const TRACE = args.includes('--trace');
-const IO_PROBE = !args.includes('--no-io-probe');
-const BASE = `http://localhost:${PORT}`;
+const args = cli();
+const { num, flag } = args;
+const { port: PORT, dist: DIST, base: BASE } = previewArgs(args, 4174);
+const RUNS = num('--runs', 3);
+const CASES = num('--cases', 1000);
+const TIMEOUT_MS = num('--timeout', 120) * 1000;
+const PROFILE: 'auto' | 'always' | 'never' = flag('--no-profile') ? 'never' : flag('--profile') ? 'always' : 'auto';
+const TRACE = flag('--trace');
+const IO_PROBE = !flag('--no-io-probe');
 const FOLDER = `bench-${CASES}`;
 const TARGET_MS = 5000;
 const TASK_LIMIT_MS = 100;
@@ -82,75 +76,9 @@ const TASK_LIMIT_MS = 100;
 const MARKER = '__slicesamBenchMarker';
 
 
-const log = (s = ''): void => { process.stdout.write(`${s}\n`); };
-const note = (s: string): void => { process.stderr.write(`[bench:cohort] ${s}\n`); };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-// ------------------------------------------------------------------ server
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url)).ok;
-  } catch {
-    return false;
-  }
-}
-
-async function startPreview(): Promise<ChildProcess> {
-  const dist = DIST ? resolve(DIST) : join(ROOT, 'dist');
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist}/index.html is missing: run \`npx vite build\` first`);
-  // Another server on the port would answer in place of ours (and ours would exit on --strictPort).
-  if (await answers(`${BASE}/`)) throw new Error(`something already answers on ${BASE}; stop it or pass --port N`);
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', ...(DIST ? ['--outDir', dist] : [])], {
-    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  server.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-  server.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`vite preview exited (${server.exitCode ?? server.signalCode}):\n${output}`);
-    if (await answers(`${BASE}/`)) return server;
-    await sleep(200);
-  }
-  await stopPreview(server);
-  throw new Error(`vite preview did not answer on ${BASE} within 60 s:\n${output}`);
-}
-
-/** Stop the server we started: its process group (npx and vite under it), SIGTERM, then SIGKILL after 3 s. */
-async function stopPreview(server: ChildProcess | null): Promise<void> {
-  if (!server?.pid || server.exitCode !== null || server.signalCode !== null) return;
-  const pid = server.pid;
-  const signal = (sig: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      server.kill(sig);
-    }
-  };
-  const exited = new Promise<void>((r) => server.once('exit', () => r()));
-  signal('SIGTERM');
-  if (await Promise.race([exited.then(() => true), sleep(3000).then(() => false)])) {
-    // npx is gone; vite under it may still be closing.
-    await sleep(200);
-  }
-  try {
-    process.kill(-pid, 0); // anything of the group left?
-    signal('SIGKILL');
-  } catch {
-    // the group is gone
-  }
-}
+const note = noteAs('bench:cohort');
 
 // ------------------------------------------------------------------ page helpers
-
-/** In every page: a no-op for esbuild's keepNames helper, and the folder picker answering the bench folder in OPFS. */
-function initScript(folder: string): string {
-  return `
-    globalThis.__name ??= (f) => f;
-    window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle(${JSON.stringify(folder)});
-  `;
-}
 
 /** A same-origin page without the app (so no IndexedDB connection is open while we delete). */
 const BLANK = '/favicon.svg';
@@ -347,15 +275,16 @@ async function main(): Promise<void> {
   let browser: Browser | null = null;
   process.once('SIGINT', () => { void stopPreview(server).then(() => process.exit(130)); });
   try {
-    server = await startPreview();
+    server = await startPreview({ root: ROOT, port: PORT, dist: DIST });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    await context.addInitScript({ content: initScript(FOLDER) });
+    await context.addInitScript({ content: pickerInitScript(FOLDER) });
 
     const setupPage = await context.newPage();
     const written = await writeCohort(setupPage);
     await setupPage.goto(`${BASE}/`);
-    const info = await setupPage.evaluate(browserInfo);
+    const page0 = await setupPage.evaluate(pageInfo);
+    const info = { ...page0, gpuAdapter: await setupPage.evaluate(gpuAdapter) };
     await setupPage.close();
 
     const results: RunResult[] = [];
@@ -392,7 +321,7 @@ async function main(): Promise<void> {
     log(`machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}), ${fmt(totalmem() / 2 ** 30, 1)} GiB, ${platform()} ${release()}, Node ${process.version}`);
     log(`browser: Chromium ${browser.version()} (headless, WebGL2: ${info.webgl}); navigator.hardwareConcurrency ${info.cores}; ` +
       `navigator.gpu ${info.gpu ? `present (${info.gpuAdapter})` : 'absent'}; crossOriginIsolated ${info.isolated}`);
-    log(`build: ${DIST ? resolve(DIST) : join(ROOT, 'dist')}; each run a fresh page with IndexedDB cleared; same OPFS folder; same browser`);
+    log(`build: ${previewDist({ root: ROOT, dist: DIST })}; each run a fresh page with IndexedDB cleared; same OPFS folder; same browser`);
     log();
 
     const head = ['run', 'cases', 'files', 'scan→queue ms', 'first case ms', 'painted ms', 'longest task ms', 'tasks >50 ms', 'tasks >100 ms', 'ok'];
@@ -450,7 +379,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);

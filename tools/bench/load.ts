@@ -31,39 +31,32 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { serveStatic, type StaticServer } from '../../e2e/static-server.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
-import { fmt, median, table } from './ui/stats.ts';
+import { cli, loadAverage, log, noteAs, ROOT, runMain, sleep } from './shared/cli.ts';
+import { pageInfo } from './shared/page.ts';
+import { fmt, median, table } from './shared/stats.ts';
 import {
   attributeWithMap, buildWithSourceMaps, chunkName, gzipSize, mapsByChunk, markersIn, topPackages, type Attribution,
 } from './load/bundle.ts';
-import { initScript, interactiveDefinition, pageInfo, STORE_KEY, storedRecords, type DocRecord } from './load/page.ts';
+import { initScript, interactiveDefinition, STORE_KEY, storedRecords, type DocRecord } from './load/page.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const args = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const RUNS = Number(opt('--runs') ?? 7);
-const TABS = Number(opt('--tabs') ?? 3);
-const OFFLINE_RUNS = Number(opt('--offline') ?? 3);
-const COLD_RUNS = Math.max(1, Number(opt('--cold') ?? 2));
+const { opt, num, flag } = cli();
+const RUNS = num('--runs', 7);
+const TABS = num('--tabs', 3);
+const OFFLINE_RUNS = num('--offline', 3);
+const COLD_RUNS = Math.max(1, num('--cold', 2));
 const DIST = resolve(opt('--dist') ?? join(ROOT, 'dist'));
-const TIMEOUT_MS = Number(opt('--timeout') ?? 60) * 1000;
-const MAPS = !args.includes('--no-maps');
-const REQUIRE_VIEWER = args.includes('--viewer');
+const TIMEOUT_MS = num('--timeout', 60) * 1000;
+const MAPS = !flag('--no-maps');
+const REQUIRE_VIEWER = flag('--viewer');
 const WARM_TARGET_MS = 1000;
 const JS_TARGET_BYTES = 250_000;
 const VIEWPORT = { width: 1280, height: 800 };
 
-const log = (s = ''): void => { process.stdout.write(`${s}\n`); };
-const note = (s: string): void => { process.stderr.write(`[bench:load] ${s}\n`); };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const load = (): string => loadavg().map((n) => n.toFixed(2)).join(' ');
+const note = noteAs('bench:load');
 const kB = (bytes: number | null | undefined, digits = 1): string => (bytes == null ? '—' : fmt(bytes / 1000, digits));
 
 // ------------------------------------------------------------------ page side
@@ -202,7 +195,7 @@ function warmTable(runs: WarmRun[], label: string): string {
 async function main(): Promise<void> {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html is missing: run \`npx vite build\` first`);
   const started = performance.now();
-  const loadStart = load();
+  const loadStart = loadAverage();
   let server: StaticServer | null = null;
   let browser: Browser | null = null;
   const mapsDir = join(tmpdir(), `slicesam-bench-load-maps-${process.pid}`);
@@ -239,7 +232,7 @@ async function main(): Promise<void> {
       const names = (await caches.keys()).filter((k) => k.startsWith('slicesam-shell-'));
       return names.length ? (await (await caches.open(names[0]!)).keys()).map((r) => r.url) : [];
     });
-    const loadEnd = load();
+    const loadEnd = loadAverage();
 
     // 3. initial JavaScript (the last cold run)
     note('initial JavaScript…');
@@ -397,7 +390,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -40,37 +40,28 @@
  * heaviest functions printed, the .cpuprofile written to the temp folder).
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { TestSnapshot } from '../../src/app/test-hook.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
+import { cli, loadAverage, log, noteAs, ROOT, runMain, sleep } from './shared/cli.ts';
 import { summariseProfile, type CpuProfile } from './cohort/analyse.ts';
-import {
-  armBox, boxDone, dropDatabases, installWatch, pageInfo, removeFolder, startScroll, stopScroll, takeOpen, writeFiles,
-  type BoxRecord, type OpenRecord,
-} from './ui/page.ts';
-import {
-  fmt, longTaskText, median, modelLoadMs, OPEN_PHASES, openFigures, phaseAt, phaseDurations, scrollFigures, table,
-  type OpenFigures, type ScrollFigures,
-} from './ui/stats.ts';
+import { armBox, boxDone, installWatch, startScroll, stopScroll, takeOpen, type BoxRecord, type OpenRecord } from './ui/page.ts';
+import { longTaskText, modelLoadMs, OPEN_PHASES, openFigures, phaseAt, phaseDurations, scrollFigures, type OpenFigures, type ScrollFigures } from './ui/stats.ts';
+import { deleteDatabases, pageInfo, pickerInitScript, removeOpfsFolder, writeBatch } from './shared/page.ts';
+import { previewArgs, previewDist, startPreview, stopPreview } from './shared/preview.ts';
+import { fmt, median, table } from './shared/stats.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const args = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const RUNS = Number(opt('--runs') ?? 3);
-const BOXES = Number(opt('--boxes') ?? 6);
-const STEPS = Number(opt('--steps') ?? 60);
-const PORT = Number(opt('--port') ?? 4175);
-const DIST = opt('--dist');
-const TIMEOUT_MS = Number(opt('--timeout') ?? 60) * 1000;
-const PROFILE = args.includes('--profile');
-const BASE = `http://localhost:${PORT}`;
+const args = cli();
+const { num, flag } = args;
+const { port: PORT, dist: DIST, base: BASE } = previewArgs(args, 4175);
+const RUNS = num('--runs', 3);
+const BOXES = num('--boxes', 6);
+const STEPS = num('--steps', 60);
+const TIMEOUT_MS = num('--timeout', 60) * 1000;
+const PROFILE = flag('--profile');
 const SERIES_DIR = resolve(ROOT, '../shared/data/dicom/vs-seg-001-t1-mprage');
 const FOLDER = 'bench-ui-mprage';
 const SERIES_SUBFOLDER = 'vs-seg-001-t1-mprage';
@@ -79,81 +70,19 @@ const BLANK = '/favicon.svg';
 const OPEN_TARGET_MS = 1500;
 const FPS_TARGET = 30;
 
-const log = (s = ''): void => { process.stdout.write(`${s}\n`); };
-const note = (s: string): void => { process.stderr.write(`[bench:ui] ${s}\n`); };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const load = (): string => loadavg().map((n) => n.toFixed(2)).join(' ');
-
-// ------------------------------------------------------------------ server (as tools/bench/cohort.ts)
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url)).ok;
-  } catch {
-    return false;
-  }
-}
-
-async function startPreview(): Promise<ChildProcess> {
-  const dist = DIST ? resolve(DIST) : join(ROOT, 'dist');
-  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist}/index.html is missing: run \`npx vite build\` first`);
-  if (await answers(`${BASE}/`)) throw new Error(`something already answers on ${BASE}; stop it or pass --port N`);
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', ...(DIST ? ['--outDir', dist] : [])], {
-    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  server.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-  server.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`vite preview exited (${server.exitCode ?? server.signalCode}):\n${output}`);
-    if (await answers(`${BASE}/`)) return server;
-    await sleep(200);
-  }
-  await stopPreview(server);
-  throw new Error(`vite preview did not answer on ${BASE} within 60 s:\n${output}`);
-}
-
-/** Stop the server we started: its process group (npx and vite under it), SIGTERM, then SIGKILL after 3 s. */
-async function stopPreview(server: ChildProcess | null): Promise<void> {
-  if (!server?.pid || server.exitCode !== null || server.signalCode !== null) return;
-  const pid = server.pid;
-  const signal = (sig: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      server.kill(sig);
-    }
-  };
-  const exited = new Promise<void>((r) => server.once('exit', () => r()));
-  signal('SIGTERM');
-  if (await Promise.race([exited.then(() => true), sleep(3000).then(() => false)])) await sleep(200);
-  try {
-    process.kill(-pid, 0);
-    signal('SIGKILL');
-  } catch {
-    // the group is gone
-  }
-}
+const note = noteAs('bench:ui');
 
 // ------------------------------------------------------------------ page helpers
-
-function initScript(folder: string): string {
-  return `
-    globalThis.__name ??= (f) => f;
-    window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle(${JSON.stringify(folder)});
-  `;
-}
 
 async function writeSeries(page: Page): Promise<{ files: number; bytes: number; ms: number }> {
   const t = performance.now();
   const names = readdirSync(SERIES_DIR).filter((n) => statSync(join(SERIES_DIR, n)).isFile()).sort();
   await page.goto(`${BASE}${BLANK}`);
-  await page.evaluate(removeFolder, FOLDER);
+  await page.evaluate(removeOpfsFolder, FOLDER);
   let batch: { path: string; b64: string }[] = [];
   let size = 0, bytes = 0;
   const flush = async (): Promise<void> => {
-    if (batch.length) await page.evaluate(writeFiles, { root: FOLDER, files: batch });
+    if (batch.length) await page.evaluate(writeBatch, { root: FOLDER, files: batch });
     batch = [];
     size = 0;
   };
@@ -172,7 +101,7 @@ const snapshot = (page: Page): Promise<TestSnapshot> => page.evaluate(() => wind
 
 async function freshApp(page: Page): Promise<void> {
   await page.goto(`${BASE}${BLANK}`);
-  const deleted = await page.evaluate(dropDatabases, ['slicesam-cohort', 'slicesam-autosave']);
+  const deleted = await page.evaluate(deleteDatabases, ['slicesam-cohort', 'slicesam-autosave']);
   if (deleted.some((d) => !d.includes('deleted'))) note(deleted.join('; '));
   await page.goto(`${BASE}${APP}`);
   await page.getByRole('button', { name: /Open folder/ }).waitFor({ state: 'visible', timeout: TIMEOUT_MS });
@@ -347,12 +276,12 @@ async function main(): Promise<void> {
   let browser: Browser | null = null;
   process.once('SIGINT', () => { void stopPreview(server).then(() => process.exit(130)); });
   const started = performance.now();
-  const loadStart = load();
+  const loadStart = loadAverage();
   try {
-    server = await startPreview();
+    server = await startPreview({ root: ROOT, port: PORT, dist: DIST });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
     const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    await context.addInitScript({ content: initScript(FOLDER) });
+    await context.addInitScript({ content: pickerInitScript(FOLDER) });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
@@ -404,7 +333,7 @@ async function main(): Promise<void> {
     const from = Math.max(0, Math.min(count - 1 - STEPS, mid - Math.floor(STEPS / 2)));
     scrolls.push(await scroll(page, g, 'labels shown', from, Math.min(STEPS, count - 1)));
     const final = await snapshot(page);
-    const loadEnd = load();
+    const loadEnd = loadAverage();
 
     // ---------------------------------------------------------- report
     const cpu = cpus();
@@ -414,7 +343,7 @@ async function main(): Promise<void> {
       `load average (1/5/15 min) at start ${loadStart}, at end ${loadEnd}`);
     log(`browser: Chromium ${browser.version()} (headless; WebGL2: ${info.webgl}); navigator.hardwareConcurrency ${info.cores}; ` +
       `crossOriginIsolated ${info.isolated}; viewport 1280×800 @1x; engine ${ann?.device ?? '?'}`);
-    log(`build: ${DIST ? resolve(DIST) : join(ROOT, 'dist')}`);
+    log(`build: ${previewDist({ root: ROOT, dist: DIST })}`);
     log();
 
     // 1.
@@ -498,7 +427,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -231,22 +231,3 @@ export function summariseProfile(profile: CpuProfile, windowsUs: Array<[number, 
     [...m].map(([key, ms]) => ({ key, ms })).sort((a, b) => b.ms - a.ms).slice(0, top);
   return { sampledMs: sampled, self: sorted(self), inclusive: sorted(incl) };
 }
-
-// ------------------------------------------------------------------ numbers
-
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-export const fmt = (n: number | null | undefined, digits = 0): string =>
-  n === null || n === undefined || Number.isNaN(n) ? '—' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-/** A plain text table, first column left-aligned, the rest right-aligned. */
-export function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}

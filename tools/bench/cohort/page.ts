@@ -3,7 +3,8 @@
  * page.evaluate / addInitScript). Every function here must be self-contained:
  * Playwright sends its source text, so no imports, no module-level values.
  * (tsx compiles with esbuild's keepNames, which wraps inner functions in
- * `__name(…)`; cohort.ts defines a no-op `__name` in the page for that.)
+ * `__name(…)`; ../shared/page.ts's pickerInitScript defines a no-op
+ * `__name` in the page for that.)
  */
 
 /** One call of the controller's #render, seen through the shell's `caption` setter (the last property #render sets). */
@@ -72,66 +73,8 @@ declare global {
   }
 }
 
-/** Write one batch of files (base64) under `root` in OPFS, creating folders. */
-export async function writeBatch(arg: { root: string; files: { path: string; b64: string }[] }): Promise<number> {
-  const opfs = await navigator.storage.getDirectory();
-  const top = await opfs.getDirectoryHandle(arg.root, { create: true });
-  const dirs = new Map<string, FileSystemDirectoryHandle>([['', top]]);
-  const dirOf = async (folder: string): Promise<FileSystemDirectoryHandle> => {
-    const known = dirs.get(folder);
-    if (known) return known;
-    const at = folder.lastIndexOf('/');
-    const parent = await dirOf(at < 0 ? '' : folder.slice(0, at));
-    const made = await parent.getDirectoryHandle(folder.slice(at + 1), { create: true });
-    dirs.set(folder, made);
-    return made;
-  };
-  let bytes = 0;
-  for (const f of arg.files) {
-    const at = f.path.lastIndexOf('/');
-    const dir = await dirOf(at < 0 ? '' : f.path.slice(0, at));
-    const bin = atob(f.b64);
-    const data = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
-    const handle = await dir.getFileHandle(f.path.slice(at + 1), { create: true });
-    const w = await handle.createWritable();
-    await w.write(data);
-    await w.close();
-    bytes += data.byteLength;
-  }
-  return bytes;
-}
-
-/** Remove an OPFS folder (earlier bench data). */
-export async function removeOpfsFolder(name: string): Promise<void> {
-  const opfs = await navigator.storage.getDirectory();
-  await opfs.removeEntry(name, { recursive: true }).catch(() => undefined);
-}
-
-/** Delete IndexedDB databases; answers what happened to each. */
-export async function deleteDatabases(names: string[]): Promise<string[]> {
-  return Promise.all(names.map((name) => new Promise<string>((resolve) => {
-    const req = indexedDB.deleteDatabase(name);
-    let blocked = false;
-    req.onblocked = () => { blocked = true; };
-    req.onsuccess = () => resolve(`${name}: deleted${blocked ? ' (after being blocked)' : ''}`);
-    req.onerror = () => resolve(`${name}: ${req.error?.message ?? 'error'}`);
-  })));
-}
-
-/** What the browser offers (machine info). */
-export async function browserInfo(): Promise<{ cores: number; gpu: boolean; gpuAdapter: string; webgl: string; isolated: boolean; ua: string }> {
-  let webgl = 'none';
-  try {
-    const gl = document.createElement('canvas').getContext('webgl2');
-    if (gl) {
-      const ext = gl.getExtension('WEBGL_debug_renderer_info');
-      webgl = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
-      gl.getExtension('WEBGL_lose_context')?.loseContext();
-    }
-  } catch {
-    webgl = 'error';
-  }
+/** The WebGPU adapter, in words (machine info; the rest is shared/page.ts's pageInfo): 'n/a' without navigator.gpu. */
+export async function gpuAdapter(): Promise<string> {
   const gpu = 'gpu' in navigator && !!(navigator as { gpu?: unknown }).gpu;
   let gpuAdapter = 'n/a';
   if (gpu) {
@@ -145,7 +88,7 @@ export async function browserInfo(): Promise<{ cores: number; gpu: boolean; gpuA
       gpuAdapter = `error: ${String(e)}`;
     }
   }
-  return { cores: navigator.hardwareConcurrency, gpu, gpuAdapter, webgl, isolated: crossOriginIsolated, ua: navigator.userAgent };
+  return gpuAdapter;
 }
 
 /**

@@ -179,17 +179,3 @@ export function storedRecords(key: string): DocRecord[] {
   return Object.values(all).sort((a, b) => a.timeOrigin - b.timeOrigin);
 }
 
-export function pageInfo(): { cores: number; webgl: string; isolated: boolean; controlled: boolean; userAgent: string } {
-  let webgl = 'none';
-  try {
-    const gl = document.createElement('canvas').getContext('webgl2');
-    if (gl) {
-      const ext = gl.getExtension('WEBGL_debug_renderer_info');
-      webgl = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
-      gl.getExtension('WEBGL_lose_context')?.loseContext();
-    }
-  } catch {
-    webgl = 'error';
-  }
-  return { cores: navigator.hardwareConcurrency, webgl, isolated: crossOriginIsolated, controlled: navigator.serviceWorker?.controller != null, userAgent: navigator.userAgent };
-}

@@ -2,8 +2,9 @@
  * Code of `npm run bench:ui` that runs IN THE PAGE (passed to page.evaluate).
  * Every function here must be self-contained: Playwright sends its source
  * text, so no imports and no module-level values. (tsx compiles with
- * esbuild's keepNames, which wraps inner functions in `__name(…)`; ui.ts
- * defines a no-op `__name` in every page for that.)
+ * esbuild's keepNames, which wraps inner functions in `__name(…)`;
+ * ../shared/page.ts's pickerInitScript defines a no-op `__name` in every page
+ * for that.)
  *
  * Everything is read from the outside: the app's test hook
  * (`window.__slicesam`), an own accessor on the shell's `busy` property (the
@@ -73,58 +74,6 @@ declare global {
   interface Window {
     __uiBench?: UiBenchState;
   }
-}
-
-/** Write one batch of files (base64) under `root` in OPFS, creating folders. */
-export async function writeFiles(arg: { root: string; files: { path: string; b64: string }[] }): Promise<number> {
-  const opfs = await navigator.storage.getDirectory();
-  let bytes = 0;
-  for (const f of arg.files) {
-    let dir = await opfs.getDirectoryHandle(arg.root, { create: true });
-    const parts = f.path.split('/');
-    for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
-    const bin = atob(f.b64);
-    const data = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
-    const w = await (await dir.getFileHandle(parts.at(-1)!, { create: true })).createWritable();
-    await w.write(data);
-    await w.close();
-    bytes += data.byteLength;
-  }
-  return bytes;
-}
-
-/** Remove an OPFS folder (earlier bench data). */
-export async function removeFolder(name: string): Promise<void> {
-  const opfs = await navigator.storage.getDirectory();
-  await opfs.removeEntry(name, { recursive: true }).catch(() => undefined);
-}
-
-/** Delete IndexedDB databases; answers what happened to each. */
-export async function dropDatabases(names: string[]): Promise<string[]> {
-  return Promise.all(names.map((name) => new Promise<string>((resolve) => {
-    const req = indexedDB.deleteDatabase(name);
-    let blocked = false;
-    req.onblocked = () => { blocked = true; };
-    req.onsuccess = () => resolve(`${name}: deleted${blocked ? ' (after being blocked)' : ''}`);
-    req.onerror = () => resolve(`${name}: ${req.error?.message ?? 'error'}`);
-  })));
-}
-
-/** WebGL renderer, cores, isolation. */
-export function pageInfo(): { cores: number; webgl: string; isolated: boolean; gpu: boolean } {
-  let webgl = 'none';
-  try {
-    const gl = document.createElement('canvas').getContext('webgl2');
-    if (gl) {
-      const ext = gl.getExtension('WEBGL_debug_renderer_info');
-      webgl = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
-      gl.getExtension('WEBGL_lose_context')?.loseContext();
-    }
-  } catch {
-    webgl = 'error';
-  }
-  return { cores: navigator.hardwareConcurrency, webgl, isolated: crossOriginIsolated, gpu: 'gpu' in navigator };
 }
 
 /**
