@@ -79,8 +79,24 @@ export async function writeFileAtomic(root: FileSystemDirectoryHandle, relativeP
       throw e;
     }
   } catch (e) {
-    if (created) await dir!.removeEntry(name).catch(() => undefined);
+    if (created) await removeNewFile(dir!, name);
     throw e;
+  }
+}
+
+/**
+ * Remove a file this write created. Right after an aborted writable the browser may still
+ * hold its lock for a moment (removeEntry then fails): try again a few times.
+ */
+async function removeNewFile(dir: FileSystemDirectoryHandle, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    try {
+      await dir.removeEntry(name);
+      return;
+    } catch (e) {
+      if (isDomError(e, 'NotFoundError')) return;
+      await new Promise((r) => setTimeout(r, 25 * (attempt + 1)));
+    }
   }
 }
 
