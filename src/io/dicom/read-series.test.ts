@@ -396,12 +396,18 @@ describe('readDicomSeries: multi-frame', () => {
 
 describe('readDicomSeries: refusals and errors', () => {
   it('names a compressed transfer syntax in words', async () => {
-    const bytes = writeImage({ rows: 2, columns: 2, pixels: new Int16Array(4) }, { transferSyntaxUid: '1.2.840.10008.1.2.4.91' });
-    const reason = await expectSeriesError([memoryFile('j2k.dcm', bytes)], 'unsupported-transfer-syntax', 'j2k.dcm');
-    expect(reason).toBe('JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91) is not decoded yet');
-    // RLE Lossless is decoded (rle.test.ts): native pixel data under its UID is a lie about the encoding.
+    const bytes = writeImage({ rows: 2, columns: 2, pixels: new Int16Array(4) }, { transferSyntaxUid: '1.2.840.10008.1.2.4.110' });
+    const reason = await expectSeriesError([memoryFile('jxl.dcm', bytes)], 'unsupported-transfer-syntax', 'jxl.dcm');
+    expect(reason).toBe('JPEG XL Lossless (1.2.840.10008.1.2.4.110) is not decoded yet');
+    // 12-bit JPEG Extended: refused by its depth, naming the syntax.
+    const jpeg12 = writeImage({ rows: 2, columns: 2, pixels: new Uint16Array(4), bitsStored: 12 }, { transferSyntaxUid: '1.2.840.10008.1.2.4.51' });
+    expect(await expectSeriesError([memoryFile('jpeg12.dcm', jpeg12)], 'unsupported-transfer-syntax', 'jpeg12.dcm'))
+      .toMatch(/^JPEG Extended \(Process 2 & 4\) \(1\.2\.840\.10008\.1\.2\.4\.51\) is not decoded yet for 12-bit samples/);
+    // RLE Lossless (rle.test.ts) and JPEG 2000 (codecs.ts) are decoded: native pixel data under their UIDs is a lie about the encoding.
     const rle = writeImage({ rows: 2, columns: 2, pixels: new Int16Array(4) }, { transferSyntaxUid: '1.2.840.10008.1.2.5' });
     expect(await expectSeriesError([memoryFile('rle.dcm', rle)], 'bad-header', 'rle.dcm')).toContain('RLE Lossless (1.2.840.10008.1.2.5) with native (not encapsulated) pixel data');
+    const j2k = writeImage({ rows: 2, columns: 2, pixels: new Int16Array(4) }, { transferSyntaxUid: '1.2.840.10008.1.2.4.91' });
+    expect(await expectSeriesError([memoryFile('j2k.dcm', j2k)], 'bad-header', 'j2k.dcm')).toContain('JPEG 2000 Image Compression (1.2.840.10008.1.2.4.91) with native (not encapsulated) pixel data');
   });
 
   it('refuses RGB', async () => {

@@ -18,8 +18,9 @@ import { parseDicomBytes } from './parse.ts';
 import { copyPixels, declaredRange, keepStoredBits, storedVoxelType, type PixelLayout } from './pixels.ts';
 import { rescaledType, rescaleVolume, type SliceScale } from './rescale.ts';
 import { planSlices, type SliceInput } from './slice-geometry.ts';
+import { CodecError, decodeFrame, unsupportedJpegPrecision } from './codecs.ts';
 import { decodeRleFrame, encapsulatedFrame, readFragments, RleError } from './rle.ts';
-import { describeTransferSyntax, isBigEndian, isDecodableTransferSyntax, isEncapsulatedDecodable, isNativeTransferSyntax, notDecodedReason } from './transfer-syntax.ts';
+import { describeTransferSyntax, isBigEndian, RLE_LOSSLESS, isDecodableTransferSyntax, isEncapsulatedDecodable, isNativeTransferSyntax, notDecodedReason } from './transfer-syntax.ts';
 import type { DicomHeader, DicomSeries, ReadsInto } from './types.ts';
 import { DICOM_WARNING, warning } from './warnings.ts';
 
@@ -47,6 +48,8 @@ function validate(h: DicomHeader, first: DicomHeader): void {
   if (!isDecodableTransferSyntax(h.transferSyntaxUid)) {
     throw new VolumeError('unsupported-transfer-syntax', h.path, notDecodedReason(h.transferSyntaxUid));
   }
+  const precision = unsupportedJpegPrecision(h.transferSyntaxUid, h.bitsAllocated, h.bitsStored);
+  if (precision) throw new VolumeError('unsupported-transfer-syntax', h.path, `${notDecodedReason(h.transferSyntaxUid)} for ${precision}`);
   if (h.samplesPerPixel !== 1 || COLOUR.test(h.photometricInterpretation ?? '')) {
     throw new VolumeError('unsupported-colour', h.path,
       `colour images (${h.photometricInterpretation ?? 'unknown photometric interpretation'}, ${h.samplesPerPixel} samples per pixel) are not read yet; only greyscale`);
@@ -301,7 +304,8 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
     const available = encapsulated ? Infinity : Math.max(0, Math.min(pixel.length, parsedArray.length - pixel.dataOffset));
     // Encapsulated frames are decoded, one at a time, into little-endian bytes: then copied as native ones.
     const layoutInfo = encapsulated ? { ...layoutOf(header, ts), bigEndian: false } : layoutOf(header, ts);
-    const decoded = encapsulated ? new Uint8Array(frameBytes) : undefined;
+    const rle = ts === RLE_LOSSLESS;
+    const decoded = rle ? new Uint8Array(frameBytes) : undefined;
     let items: ReturnType<typeof readFragments> | undefined;
     for (const { k, slice } of wanted) {
       const need = (slice.frame + 1) * frameBytes;
@@ -312,16 +316,21 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
       }
       let array = parsedArray;
       let src = pixel.dataOffset + slice.frame * frameBytes;
-      if (decoded) {
+      if (encapsulated) {
         try {
           items ??= readFragments(parsedArray, pixel.dataOffset);
-          decodeRleFrame(encapsulatedFrame(parsedArray, pixel.dataOffset, slice.frame, header.numberOfFrames, items), decoded, sliceLength, bpp);
+          const frame = encapsulatedFrame(parsedArray, pixel.dataOffset, slice.frame, header.numberOfFrames, items, !rle);
+          if (decoded) {
+            decodeRleFrame(frame, decoded, sliceLength, bpp);
+            array = decoded;
+          } else {
+            array = await decodeFrame(ts, frame, header);
+          }
         } catch (e) {
-          if (!(e instanceof RleError)) throw e;
+          if (!(e instanceof RleError) && !(e instanceof CodecError)) throw e;
           const where = header.numberOfFrames > 1 ? ` (frame ${slice.frame + 1})` : '';
           throw new VolumeError(e.kind, path, `${describeTransferSyntax(ts)}${where}: ${e.message}`);
         }
-        array = decoded;
         src = 0;
       }
       if (floats) {

@@ -144,14 +144,28 @@ export function readFragments(bytes: Uint8Array, dataOffset: number): { table: n
   return { table, fragments };
 }
 
+/** Where a JPEG / JPEG-LS (SOI, FFD8) or JPEG 2000 (SOC, FF4F; or a JP2 signature box) stream starts. */
+function startsImageStream(b: Uint8Array, f: Fragment): boolean {
+  const at = f.position;
+  if (f.length < 2) return false;
+  if (b[at] === 0xff && (b[at + 1] === 0xd8 || b[at + 1] === 0x4f)) return true;
+  return f.length >= 8 && b[at] === 0 && b[at + 1] === 0 && b[at + 2] === 0 && b[at + 3] === 0x0c
+    && b[at + 4] === 0x6a && b[at + 5] === 0x50 && b[at + 6] === 0x20 && b[at + 7] === 0x20;
+}
+
 /**
  * The bytes of frame `index` of encapsulated pixel data (value at
  * `dataOffset`): one fragment per frame (as RLE requires), or, where the basic
- * offset table says so, the fragments between two offsets.
+ * offset table says so, the fragments between two offsets. With
+ * `spanFragments` (the JPEG family, whose frames may span fragments) and no
+ * offset table: a single frame is all the fragments, and the frames of a
+ * multi-frame image start at the fragments that start a JPEG or JPEG 2000
+ * stream, where there are exactly as many of those as frames.
  */
 export function encapsulatedFrame(
   byteArray: Uint8Array, dataOffset: number, index: number, frameCount: number,
   items: { table: number[]; fragments: Fragment[] } = readFragments(byteArray, dataOffset),
+  spanFragments = false,
 ): Uint8Array {
   const { table, fragments } = items;
   let chosen: Fragment[];
@@ -164,6 +178,12 @@ export function encapsulatedFrame(
     if (chosen.length === 0 || chosen[0]!.offset !== start) {
       throw new RleError('bad-header', `the basic offset table puts frame ${index + 1} at byte ${start}, where no fragment starts`);
     }
+  } else if (spanFragments && fragments.length > frameCount && frameCount === 1) {
+    chosen = fragments;
+  } else if (spanFragments && fragments.length > frameCount
+    && fragments.filter((f) => startsImageStream(byteArray, f)).length === frameCount && startsImageStream(byteArray, fragments[0]!)) {
+    const starts = fragments.flatMap((f, i) => (startsImageStream(byteArray, f) ? [i] : []));
+    chosen = fragments.slice(starts[index]!, starts[index + 1] ?? fragments.length);
   } else {
     if (fragments.length !== frameCount) {
       throw new RleError(fragments.length < frameCount ? 'truncated' : 'bad-header',

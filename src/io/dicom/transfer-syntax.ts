@@ -1,4 +1,5 @@
 /** Transfer syntaxes: which we decode, and their names in words for messages. */
+import { isCodecSyntax } from './codecs.ts';
 
 export const IMPLICIT_VR_LE = '1.2.840.10008.1.2';
 export const EXPLICIT_VR_LE = '1.2.840.10008.1.2.1';
@@ -57,12 +58,16 @@ export function isBigEndian(uid: string): boolean {
   return uid === EXPLICIT_VR_BE;
 }
 
-/** Encapsulated syntaxes whose frames we decode ourselves. */
+/** Encapsulated syntaxes whose frames we decode: RLE Lossless (rle.ts) and the JPEG family (codecs.ts). */
 export function isEncapsulatedDecodable(uid: string): boolean {
-  return uid === RLE_LOSSLESS;
+  return uid === RLE_LOSSLESS || isCodecSyntax(uid);
 }
 
-/** Every syntax readDicomSeries turns into voxels: the native ones, and RLE Lossless. */
+/**
+ * Every syntax readDicomSeries turns into voxels: the native ones, RLE
+ * Lossless, JPEG-LS, JPEG 2000 (Part 1), JPEG Lossless and 8-bit JPEG
+ * Baseline/Extended (12-bit JPEG is refused by read-series, by its depth).
+ */
 export function isDecodableTransferSyntax(uid: string): boolean {
   return isNativeTransferSyntax(uid) || isEncapsulatedDecodable(uid);
 }

@@ -1,0 +1,36 @@
+// Types for the codec packages, which ship none (see codecs.ts for how each is used).
+
+/** An Emscripten/embind decoder instance of the @cornerstonejs codec packages. */
+interface EmbindDecoder {
+  getEncodedBuffer(length: number): Uint8Array;
+  getDecodedBuffer(): Uint8Array;
+  decode(): void;
+  getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned?: boolean };
+  delete(): void;
+}
+
+type EmbindFactory = (options?: {
+  locateFile?: (path: string, prefix: string) => string;
+  print?: (line: string) => void;
+  printErr?: (line: string) => void;
+}) => Promise<Record<string, unknown>>;
+
+declare module '@cornerstonejs/codec-charls/decodewasmjs' {
+  const factory: EmbindFactory;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
+  const factory: EmbindFactory;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs' {
+  const factory: EmbindFactory;
+  export default factory;
+}
+
+declare module 'jpeg-lossless-decoder-js' {
+  export class Decoder {
+    /** Decodes the JPEG Lossless stream at buffer[offset, offset + length); numBytes: 1 or 2 bytes per output sample. */
+    decode(buffer: ArrayBufferLike, offset: number, length: number, numBytes?: number): Uint8Array | Uint16Array;
+  }
+}
