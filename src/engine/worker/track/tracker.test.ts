@@ -211,6 +211,19 @@ describe('Tracker on the fixture model', () => {
     expect(results[0]!.source).toBe('prompt');
   });
 
+  it('bad prompts and masks are refused with a clear reason, and the object stays usable', async () => {
+    const { t, hooks, results } = tracker(DIMS, [A]);
+    await expect(t.addPrompt(1, 2, 5, {})).rejects.toThrow(/needs a box or at least one point/);
+    await expect(t.addPrompt(1, 2, DIMS[2], { box: boxOn(A, 5) })).rejects.toThrow(/slice 24 is outside 0…23/);
+    await expect(t.addMask(1, 2, 5, new Uint8Array(10))).rejects.toThrow(/the mask has 10 pixels, the slice 64 × 48/);
+    await expect(t.propagate({ axis: 2, mode: 'between' }, hooks())).rejects.toThrow(/no object has prompts on axis 2/);
+    await t.addPrompt(1, 2, A.first, { box: boxOn(A, A.first) });
+    await expect(t.propagate({ axis: 2, mode: 'forward' }, hooks())).rejects.toThrow(/needs a start slice/);
+    await expect(t.propagate({ axis: 1, mode: 'between', objects: [1] }, hooks())).rejects.toThrow(/object 1 has no prompts on axis 1/);
+    await t.propagate({ axis: 2, mode: 'forward', from: A.first }, hooks());
+    expect(results.some((r) => r.objectScore > 0 && r.source === 'tracked')).toBe(true);
+  });
+
   it('memory stays flat in the number of slices', async () => {
     const dims: Vec3 = [32, 32, 120];
     const long: PhantomObject = { label: 1, first: 0, last: 119, from: [16, 16], to: [16, 16], radius: 6 };

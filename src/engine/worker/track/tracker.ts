@@ -397,6 +397,7 @@ export class Tracker {
     const axis = request.axis;
     const count = this.geometry(axis).count;
     const ids = request.objects ?? [...this.objects.values()].filter((o) => o.axis === axis && o.conditioningSlices().length > 0).map((o) => o.object);
+    if (ids.length === 0) throw new Error(`no object has prompts on axis ${axis} to propagate from`);
     const plans: { o: ObjectTrack; passes: Pass[] }[] = [];
     for (const id of ids) {
       const o = this.objects.get(id);
