@@ -20,9 +20,16 @@
  *    before the work as baseline,
  *    arrayBuffers sampled every 2 ms; (peak − baseline) ÷ volume size, target ≤ 2.5.
  *
- * Options: --runs N (default 7), --keep (keep the synthetic CT folder; it is
- * reused while present), --ct-dir DIR, --no-label (skip the label write),
- * --no-memory (skip the child processes that measure peak memory).
+ *  - the same CT compressed file by file with DCMTK's dcmcjpeg +e1 (JPEG
+ *    Lossless, process 14, selection value 1), loaded by ours and by
+ *    dcm2niix alternating as above (target: median ratio ≤ 2); left out,
+ *    with a note, when dcmcjpeg is not installed;
+ *
+ * Options: --runs N (default 7), --keep (keep the synthetic CT folders; they
+ * are reused while present), --ct-dir DIR, --jpeg-dir DIR, --only TEXT (only
+ * the DICOM cases whose name contains TEXT, e.g. "jpeg"), --no-label (skip
+ * the label write), --no-memory (skip the child processes that measure peak
+ * memory).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -155,6 +162,56 @@ function ensureCtFolder(): string {
   return dir;
 }
 
+// ---------------------------------------------------------------- the CT as JPEG Lossless
+const JPEG_STAMP = `slicesam-bench-ct-jpeg-lossless v1: ${CT_STAMP} through dcmcjpeg +e1 (JPEG Lossless, process 14, selection value 1)`;
+
+function hasTool(name: string): boolean {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+  }
+  return true;
+}
+
+/**
+ * The synthetic CT, each file compressed by DCMTK's dcmcjpeg +e1 (JPEG
+ * Lossless, Non-Hierarchical, First-Order Prediction: 1.2.840.10008.1.2.4.70),
+ * written once beside it and reused while its stamp and file count are right.
+ * Undefined (the case is left out, with a note) without dcmcjpeg.
+ */
+function ensureJpegLosslessFolder(ct: string): string | undefined {
+  const dir = opt('--jpeg-dir') ?? join(tmpdir(), 'slicesam-bench-ct-512x512x300-jpeg-lossless');
+  const stamp = join(dir, 'STAMP');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === `${JPEG_STAMP}\n`
+    && readdirSync(dir).filter((f) => f.endsWith('.dcm')).length === CT_SLICES) return dir;
+  if (!hasTool('dcmcjpeg')) return undefined;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  for (const name of readdirSync(ct).filter((f) => f.endsWith('.dcm')).sort()) {
+    execFileSync('dcmcjpeg', ['+e1', join(ct, name), join(dir, name)], { stdio: 'ignore' });
+  }
+  writeFileSync(stamp, `${JPEG_STAMP}\n`);
+  process.stderr.write(`wrote the synthetic CT as JPEG Lossless SV1 (${CT_SLICES} files, ${(folderBytes(dir) / MB).toFixed(0)} MB) to ${dir} `
+    + `in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  return dir;
+}
+
+/** Whether two folders load to the same voxels (the JPEG Lossless CT must be its uncompressed original, bit for bit). */
+async function sameVolume(a: string, b: string): Promise<string> {
+  const load = async (dir: string) => {
+    const files = await diskFiles(dir);
+    const report = await scanFiles(files);
+    return loadVolume(report.volumes[0]!, new Map(files.map((f) => [f.path, f])));
+  };
+  const va = await load(a);
+  const vb = await load(b);
+  if (va.datatype !== vb.datatype || va.data.length !== vb.data.length) return `differ: ${va.datatype}[${va.data.length}] vs ${vb.datatype}[${vb.data.length}]`;
+  for (let i = 0; i < va.data.length; i++) if (va.data[i] !== vb.data[i]) return `NOT bit-exact: differ first at voxel ${i}: ${va.data[i]} vs ${vb.data[i]}`;
+  return va.affine.every((x, i) => Math.abs(x - vb.affine[i]!) < 1e-9) ? 'bit-exact, same affine' : 'same voxels, affines differ';
+}
+
 // ---------------------------------------------------------------- child: one clean measurement
 interface ChildReport { ms: number; baselineRss: number; peakRss: number; peakArrayBuffers: number; volumeBytes: number }
 
@@ -228,18 +285,23 @@ function dcm2niixOnce(dir: string, out: string): number {
 
 // ---------------------------------------------------------------- main
 const CT_TARGET = 1.5;
+const JPEG_TARGET = 2;
 
 async function bench(): Promise<void> {
   const runs = Number(opt('--runs') ?? 7);
   const ct = ensureCtFolder();
+  const jpeg = ensureJpegLosslessFolder(ct);
+  const only = opt('--only');
   const cases = [
     { name: 'MPRAGE 512×512×120 uint16 (shared)', dir: MPRAGE, target: undefined },
     { name: 'synthetic CT 512×512×300 int16', dir: ct, target: CT_TARGET },
-  ];
+    ...(jpeg ? [{ name: 'synthetic CT 512×512×300 JPEG Lossless SV1', dir: jpeg, target: JPEG_TARGET }] : []),
+  ].filter((c) => !only || c.name.toLowerCase().includes(only.toLowerCase()));
   const withD2n = hasDcm2niix();
   const withMemory = !args.includes('--no-memory');
   const rows: string[][] = [];
   const notes: string[] = [];
+  if (!jpeg) notes.push('JPEG Lossless case left out: dcmcjpeg (DCMTK, apt-get install dcmtk) is not installed');
   const header = ['case', 'ours ms (median)', 'MB/s (files)', 'scan / load ms', 'dcm2niix ms', 'ours ÷ dcm2niix', 'ratio min–max', 'peak RSS MB', '(peak−base) ÷ vol', 'peak arrayBuf ÷ vol'];
   const d2nOut = mkdtempSync(join(tmpdir(), 'slicesam-bench-d2n-'));
 
@@ -292,6 +354,7 @@ async function bench(): Promise<void> {
         + (mem ? `; child (cold, 1 run) ${mem.ms.toFixed(0)} ms, baseline RSS ${(mem.baselineRss / MB).toFixed(0)} MB` : '')
         + (c.target !== undefined && ratio !== undefined ? `; target median ratio ≤ ${c.target}: ${ratio <= c.target ? 'met' : 'MISSED'}` : ''));
     }
+    if (jpeg && cases.some((c) => c.dir === jpeg)) notes.push(`JPEG Lossless CT vs the uncompressed CT: ${await sameVolume(jpeg, ct)}`);
   } finally {
     rmSync(d2nOut, { recursive: true, force: true });
   }
@@ -318,6 +381,7 @@ async function bench(): Promise<void> {
   if (!args.includes('--keep') && !opt('--ct-dir')) {
     // Keep the folder between runs by default only when asked: it is 150 MB of /tmp.
     rmSync(ct, { recursive: true, force: true });
+    if (jpeg && !opt('--jpeg-dir')) rmSync(jpeg, { recursive: true, force: true });
   }
 }
 

@@ -38,6 +38,14 @@ export function us(ds: DataSet, tag: string): number | undefined {
   return ds.uint16(tag);
 }
 
+/** A UL value (binary, in the data set's byte order). */
+export function ul(ds: DataSet, tag: string): number | undefined {
+  if (!present(ds, tag)) return undefined;
+  const el = ds.elements[tag]!;
+  if (el.length < 4) return undefined;
+  return ds.uint32(tag);
+}
+
 export function vec3(ds: DataSet, tag: string): Vec3 | undefined {
   const v = numbers(ds, tag);
   return v && v.length >= 3 ? [v[0]!, v[1]!, v[2]!] : undefined;

@@ -27,10 +27,3 @@ declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs' {
   const factory: EmbindFactory;
   export default factory;
 }
-
-declare module 'jpeg-lossless-decoder-js' {
-  export class Decoder {
-    /** Decodes the JPEG Lossless stream at buffer[offset, offset + length); numBytes: 1 or 2 bytes per output sample. */
-    decode(buffer: ArrayBufferLike, offset: number, length: number, numBytes?: number): Uint8Array | Uint16Array;
-  }
-}

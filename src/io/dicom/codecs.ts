@@ -5,12 +5,27 @@
  *
  *   JPEG-LS (.4.80, .4.81)            @cornerstonejs/codec-charls (CharLS, wasm)
  *   JPEG 2000 (.4.90, .4.91)          @cornerstonejs/codec-openjpeg (OpenJPEG, wasm)
- *   JPEG Lossless (.4.57, .4.70)      jpeg-lossless-decoder-js (plain JS)
+ *   JPEG Lossless (.4.57, .4.70)      @cornerstonejs/jpeg-lossless-decoder-js (plain JS;
+ *                                     Cornerstone's fork, which keeps a frame's last sample when
+ *                                     its final code ends on a byte boundary: jpeg-lossless-decoder-js
+ *                                     2.1.2 dropped it, e.g. in 40 of 300 dcmcjpeg +e1 CT slices)
  *   JPEG Baseline / Extended, 8-bit   @cornerstonejs/codec-libjpeg-turbo-8bit (wasm)
  *     (.4.50, .4.51)
  *
  * 12-bit JPEG Extended (process 4) has no decoder here: read-series refuses it
- * by name before reading pixels (see unsupportedJpegPrecision).
+ * by name before reading pixels (see unsupportedJpegPrecision). Candidates
+ * tried (2026-11, on pydicom's 12-bit JPEG-lossy.dcm / JPGExtended.dcm against
+ * DCMTK's dcmdjpeg, whose values at [420,140] and [230,120], 244 and 95, are
+ * also the OsiriX values pydicom's tests cite):
+ *   - @cornerstonejs/dicom-image-loader@5.14.0's codecs/jpeg.js (the
+ *     pdf.js-derived decoder Cornerstone uses for 12-bit): every pixel 11–15
+ *     too high (259 and 109 there), so wrong for quantitative use; it is also
+ *     outside the package's exports and the package pulls @cornerstonejs/core;
+ *   - dcmjs-codecs@0.0.8: "work in progress", JPEG Baseline process 1 only;
+ *   - @cornerstonejs/codec-libjpeg-turbo-12bit: not on npm;
+ *   - jpeg-js: clamps to 8 bits.
+ * GDCM/DCMTK builds for the browser (itk-wasm) decode whole files in their
+ * own workers and were not tried.
  *
  * Each codec is loaded lazily, by dynamic import, the first time a frame of
  * its syntax is decoded, so none of them is in the app's first JavaScript.
@@ -153,10 +168,11 @@ const LOADERS: Readonly<Record<CodecName, () => Promise<FrameDecoder>>> = {
     return (bytes) => embindDecode(module, 'JPEGDecoder', bytes);
   },
   'JPEG Lossless': async () => {
-    const { Decoder } = await import('jpeg-lossless-decoder-js');
+    const { Decoder } = await import('@cornerstonejs/jpeg-lossless-decoder-js');
     return (bytes, shape) => {
       const decoder = new Decoder() as InstanceType<typeof Decoder> & { frame?: { dimX: number; dimY: number }; numComp?: number };
-      const out = decoder.decode(bytes.buffer, bytes.byteOffset, bytes.length, shape.bitsAllocated <= 8 ? 1 : 2);
+      // File bytes always sit in an ArrayBuffer (never a SharedArrayBuffer): the decoder only reads them.
+      const out = decoder.decode(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length, shape.bitsAllocated <= 8 ? 1 : 2);
       return {
         pixels: new Uint8Array(out.buffer, out.byteOffset, out.byteLength),
         width: decoder.frame?.dimX ?? shape.columns,

@@ -9,13 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { SourceFile } from '../../shared/source-file.ts';
+import { memoryFile, type SourceFile } from '../../shared/source-file.ts';
 import type { Volume } from '../../shared/volume.ts';
 import { invert, voxelToWorld } from '../geometry.ts';
 import { readNifti } from '../nifti/read.ts';
 import { diskFile, diskFiles } from '../node/files.ts';
 import { loadOne } from './testing/load.ts';
-import { cross, type SeriesSpec, seriesFiles } from './testing/synthetic.ts';
+import { cross, type SeriesSpec, seriesFiles, writeImage } from './testing/synthetic.ts';
+import { enhancedFile, type EnhancedSpec, enhancedValue, type StackSpec, storageOrder } from './testing/enhanced.ts';
+import { scan } from './testing/load.ts';
+import { readDicomSeries } from './read-series.ts';
 
 const NO_DCM2NIIX = 'dcm2niix is not installed (not found on PATH): the DICOM oracle tests need it '
   + '(apt-get install dcm2niix, or pip install dcm2niix)';
@@ -154,5 +157,78 @@ describe('DICOM reader vs dcm2niix', () => {
     const outputs = await dcm2niixAll(await toDisk(files));
     expect(outputs.length).toBeGreaterThan(0);
     for (const [, theirs] of outputs) if (sameGrid(ours, theirs)) expectSameVoxels(ours, theirs, 1, read);
+  });
+});
+
+// Enhanced multi-frame objects written by our writer (testing/enhanced.ts).
+// What dcm2niix v1.0.20220720 does with them (checked on these files):
+//   - it keeps the frames in the order they are stored, placing the volume at
+//     the first stored frame's position: frames stored out of position order
+//     come out scrambled and shifted (so it converts files with frames in
+//     position order, and we read the same frames stored shuffled);
+//   - it takes the slice step from SliceThickness, not from the positions
+//     (SliceThickness 3 for frames 1.5 mm apart gives a 3 mm step), so each
+//     stack here carries its true step as SliceThickness (enhanced.test.ts
+//     checks every voxel centre against the positions written, whatever
+//     SliceThickness says);
+//   - it reads one stack per file (given two, it warns "slice orientation
+//     varies" and stacks them all): each stack of a two-stack object is
+//     compared with its conversion of a file holding just that stack;
+//   - it applies one rescale to a whole file: rescale here is one per stack
+//     (per-frame rescale: enhanced.test.ts).
+describe('enhanced multi-frame vs dcm2niix', () => {
+  const a = Math.PI / 5, b = Math.PI / 11;
+  const row = [Math.cos(a), Math.sin(a), 0];
+  const col = [-Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), Math.sin(b)];
+  const n = cross(row, col);
+  const oblique: StackSpec = {
+    frames: 6, origin: [-20, 30, -5], orientation: [...row, ...col], pixelSpacing: [0.9, 0.6],
+    step: [n[0] * 1.5, n[1] * 1.5, n[2] * 1.5], sliceThickness: 1.5, stackId: '1', slope: () => 1, intercept: () => -1024,
+  };
+  const sagittal: StackSpec = {
+    frames: 4, origin: [5, -20, 60], orientation: [0, 1, 0, 0, 0, -1], pixelSpacing: [0.8, 0.7], step: [-3, 0, 0], sliceThickness: 3, stackId: '2',
+    slope: () => 2, intercept: () => -100,
+  };
+  /** A file of stack `s` of `spec` alone, its frames stored in position order (what dcm2niix converts right). */
+  const inOrder = (spec: EnhancedSpec, s: number): SourceFile => enhancedFile({
+    ...spec, stacks: [spec.stacks[s]!], path: `stack${s}.dcm`,
+    order: Array.from({ length: spec.stacks[s]!.frames }, (_, k) => [0, k] as const),
+    value: (_t, i, j, k) => enhancedValue(s, i, j, k),
+  });
+
+  it('one oblique stack stored shuffled reads as dcm2niix converts it stored in order', async () => {
+    const spec: EnhancedSpec = { rows: 5, columns: 7, stacks: [oblique] };
+    const ours = await loadOne([enhancedFile(spec)]);
+    const theirs = await dcm2niix(await toDisk([inOrder(spec, 0)]));
+    expect(sameGrid(ours, theirs)).toBe(true);
+    expectSameVoxels(ours, theirs);
+  });
+
+  it('two stacks in one object, frames shuffled: each as dcm2niix converts a file of just its frames in order', async () => {
+    const spec: EnhancedSpec = { rows: 5, columns: 6, stacks: [oblique, sagittal] };
+    const both = enhancedFile(spec);
+    const { series } = await scan([both]);
+    expect(series).toHaveLength(2);
+    for (const s of [0, 1]) {
+      const ours = await readDicomSeries(series[s]!, new Map([[both.path, both]]));
+      const theirs = await dcm2niix(await toDisk([inOrder(spec, s)]));
+      expect(sameGrid(ours, theirs), `stack ${s}`).toBe(true);
+      expectSameVoxels(ours, theirs);
+    }
+  });
+
+  // A classic multi-frame image (one ImagePositionPatient, no functional
+  // groups): dcm2niix stacks the frames along +normal from that position,
+  // SpacingBetweenSlices apart, warning "Unable to determine slice direction"; so do we.
+  it('classic multi-frame: frames stacked as dcm2niix stacks them', async () => {
+    const file = memoryFile('classic.dcm', writeImage({
+      rows: 5, columns: 6, numberOfFrames: 4, pixels: new Int16Array(120).map((_, x) => x * 7 - 300),
+      position: [10, -20, 30], orientation: [...row, ...col], pixelSpacing: [0.8, 0.7], sliceThickness: 1,
+      sopClassUid: '1.2.840.10008.5.1.4.1.1.4', modality: 'MR', extra: [{ tag: 0x00180088, vr: 'DS', value: 2.5 }],
+    }));
+    const ours = await loadOne([file]);
+    const theirs = await dcm2niix(await toDisk([file]));
+    expect(sameGrid(ours, theirs)).toBe(true);
+    expectSameVoxels(ours, theirs);
   });
 });

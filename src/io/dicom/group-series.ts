@@ -1,9 +1,13 @@
 /**
  * groupIntoSeries: slices → volumes. Group by SeriesInstanceUID, then split a
  * UID whose slices do not share one grid (orientation, rows/columns, pixel
- * spacing), so a folder with several series gives several volumes.
+ * spacing, enhanced StackID), so a folder with several series gives several
+ * volumes. An enhanced multi-frame file whose frames form several stacks
+ * (different StackID (0020,9056), plane orientation or pixel spacing) is
+ * first split into one header per stack, each listing only its frames: its
+ * stacks then split like the grids of one series.
  */
-import type { DicomHeader, DicomSeries } from './types.ts';
+import type { DicomFrameInfo, DicomHeader, DicomSeries } from './types.ts';
 
 const ORIENTATION_TOLERANCE = 1e-4;
 const SPACING_TOLERANCE = 1e-4;
@@ -14,10 +18,69 @@ function close(a: readonly number[] | undefined, b: readonly number[] | undefine
   return a.every((v, i) => Math.abs(v - b[i]!) <= tol);
 }
 
+function stackIdOf(h: DicomHeader): string | undefined {
+  return h.frames?.[0]?.stackId;
+}
+
 function sameGrid(a: DicomHeader, b: DicomHeader): boolean {
   return a.rows === b.rows && a.columns === b.columns
     && close(a.imageOrientationPatient, b.imageOrientationPatient, ORIENTATION_TOLERANCE)
-    && close(a.pixelSpacing ?? a.imagerPixelSpacing, b.pixelSpacing ?? b.imagerPixelSpacing, SPACING_TOLERANCE);
+    && close(a.pixelSpacing ?? a.imagerPixelSpacing, b.pixelSpacing ?? b.imagerPixelSpacing, SPACING_TOLERANCE)
+    && stackIdOf(a) === stackIdOf(b);
+}
+
+function sameStack(a: DicomFrameInfo, b: DicomFrameInfo, h: DicomHeader): boolean {
+  return a.stackId === b.stackId
+    && close(a.imageOrientationPatient ?? h.imageOrientationPatient, b.imageOrientationPatient ?? h.imageOrientationPatient, ORIENTATION_TOLERANCE)
+    && close(a.pixelSpacing ?? h.pixelSpacing, b.pixelSpacing ?? h.pixelSpacing, SPACING_TOLERANCE);
+}
+
+/**
+ * The stacks of an enhanced multi-frame header: the header itself when its
+ * frames form one stack, else one header per stack (by StackID, else in the
+ * order their first frames come), each with only its frames and that stack's
+ * geometry and first rescale.
+ */
+export function splitStacks(h: DicomHeader): DicomHeader[] {
+  const frames = h.frames;
+  if (!frames || frames.length < 2) return [h];
+  const stacks: DicomFrameInfo[][] = [];
+  for (const f of frames) {
+    const stack = stacks.find((s) => sameStack(s[0]!, f, h));
+    if (stack) stack.push(f);
+    else stacks.push([f]);
+  }
+  if (stacks.length === 1) return [h];
+  // By StackID when every stack has one (numbers as numbers), else in the order their first frames come.
+  if (stacks.every((s) => s[0]!.stackId !== undefined)) {
+    stacks.sort((x, y) => x[0]!.stackId!.localeCompare(y[0]!.stackId!, 'en', { numeric: true }));
+  }
+  return stacks.map((stackFrames, i) => {
+    const f = stackFrames[0]!;
+    const part: DicomHeader = {
+      ...h,
+      frames: stackFrames,
+      stack: f.stackId !== undefined ? `stack ${f.stackId}` : `stack ${i + 1}`,
+    };
+    const ipp = f.imagePositionPatient, iop = f.imageOrientationPatient ?? h.imageOrientationPatient;
+    const spacing = f.pixelSpacing ?? h.pixelSpacing, thickness = f.sliceThickness ?? h.sliceThickness;
+    const set = <K extends keyof DicomHeader>(k: K, v: DicomHeader[K] | undefined): void => {
+      if (v === undefined) delete part[k];
+      else part[k] = v;
+    };
+    set('imagePositionPatient', ipp);
+    set('imageOrientationPatient', iop);
+    set('pixelSpacing', spacing);
+    set('sliceThickness', thickness);
+    set('rescaleSlope', f.rescaleSlope ?? h.rescaleSlope);
+    set('rescaleIntercept', f.rescaleIntercept ?? h.rescaleIntercept);
+    return part;
+  });
+}
+
+/** Slices a header contributes: its frames (of its stack), or 1. */
+function sliceCountOf(h: DicomHeader): number {
+  return h.numberOfFrames > 1 ? h.frames?.length ?? h.numberOfFrames : 1;
 }
 
 function dirname(path: string): string {
@@ -37,7 +100,7 @@ function byPath(a: DicomHeader, b: DicomHeader): number {
 
 export function groupIntoSeries(headers: readonly DicomHeader[]): DicomSeries[] {
   const byUid = new Map<string, DicomHeader[]>();
-  for (const h of [...headers].sort(byPath)) {
+  for (const h of [...headers].sort(byPath).flatMap(splitStacks)) {
     const key = h.seriesInstanceUid || `no-series-uid:${dirname(h.path)}`;
     let list = byUid.get(key);
     if (!list) byUid.set(key, (list = []));
@@ -55,7 +118,7 @@ export function groupIntoSeries(headers: readonly DicomHeader[]): DicomSeries[] 
       const first = group[0]!;
       const split = grids.length > 1;
       const description = split
-        ? `${baseDescription(first)} (part ${index + 1} of ${grids.length}: ${first.columns}×${first.rows})`
+        ? `${baseDescription(first)} (part ${index + 1} of ${grids.length}: ${first.stack ? `${first.stack}, ` : ''}${first.columns}×${first.rows})`
         : baseDescription(first);
       const series: DicomSeries = {
         id: split ? `${key}#${index + 1}` : key,
@@ -63,7 +126,7 @@ export function groupIntoSeries(headers: readonly DicomHeader[]): DicomSeries[] 
         description,
         rows: first.rows,
         columns: first.columns,
-        sliceCount: group.reduce((s, h) => s + h.numberOfFrames, 0),
+        sliceCount: group.reduce((s, h) => s + sliceCountOf(h), 0),
         headers: group,
       };
       if (first.studyInstanceUid) series.studyInstanceUid = first.studyInstanceUid;

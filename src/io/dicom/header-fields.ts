@@ -5,7 +5,7 @@
  */
 import type { DataSet } from 'dicom-parser';
 import { VolumeError } from '../../shared/errors.ts';
-import { item, num, orientation, pair, str, us, vec3 } from './attributes.ts';
+import { item, num, numbers, orientation, pair, str, ul, us, vec3 } from './attributes.ts';
 import { MAX_PIXEL_BYTES } from './limits.ts';
 import type { ParseOutcome } from './parse.ts';
 import { DICOMDIR_SOP_CLASS, nonImageKind } from './sop-classes.ts';
@@ -34,24 +34,45 @@ function fromGroups<T>(
   return undefined;
 }
 
-function enhancedFrames(ds: DataSet, frameCount: number): { frames?: DicomFrameInfo[]; shared?: DataSet; first?: DataSet } {
+const FRAME_CONTENT = 'x00209111';
+
+/**
+ * The per-frame geometry and scaling of an enhanced (functional-group)
+ * multi-frame object, shared groups merged in. The per-frame sequence must
+ * hold one item per frame: a sequence that lies about that is an error (its
+ * items cannot be matched to frames).
+ */
+function enhancedFrames(ds: DataSet, frameCount: number, path: string): { frames?: DicomFrameInfo[]; shared?: DataSet; first?: DataSet } {
   const shared = item(ds, SHARED_GROUPS);
   const perFrameItems = ds.elements[PER_FRAME_GROUPS]?.items;
   if (!shared && !perFrameItems) return {};
+  if (perFrameItems && perFrameItems.length !== frameCount) {
+    throw new VolumeError('bad-header', path,
+      `PerFrameFunctionalGroupsSequence (5200,9230) holds ${perFrameItems.length} item${perFrameItems.length === 1 ? '' : 's'} `
+      + `but NumberOfFrames (0028,0008) is ${frameCount}: its items cannot be matched to frames`);
+  }
   const first = perFrameItems?.[0]?.dataSet;
   if (!perFrameItems || frameCount <= 1) return { ...(shared ? { shared } : {}), ...(first ? { first } : {}) };
   const frames: DicomFrameInfo[] = [];
   for (let f = 0; f < frameCount; f++) {
     const pf = perFrameItems[f]?.dataSet;
-    const info: DicomFrameInfo = {};
+    const info: DicomFrameInfo = { index: f };
     const ipp = fromGroups(pf, shared, PLANE_POSITION, (d) => vec3(d, 'x00200032'));
     const iop = fromGroups(pf, shared, PLANE_ORIENTATION, (d) => orientation(d, 'x00200037'));
+    const spacing = fromGroups(pf, shared, PIXEL_MEASURES, (d) => pair(d, 'x00280030'));
+    const thickness = fromGroups(pf, shared, PIXEL_MEASURES, (d) => num(d, 'x00180050'));
     const slope = fromGroups(pf, shared, PIXEL_VALUE_TRANSFORMATION, (d) => num(d, 'x00281053'));
     const intercept = fromGroups(pf, shared, PIXEL_VALUE_TRANSFORMATION, (d) => num(d, 'x00281052'));
+    const stackId = fromGroups(pf, shared, FRAME_CONTENT, (d) => str(d, 'x00209056'));
+    const inStack = fromGroups(pf, shared, FRAME_CONTENT, (d) => ul(d, 'x00209057'));
     if (ipp) info.imagePositionPatient = ipp;
     if (iop) info.imageOrientationPatient = iop;
+    if (spacing) info.pixelSpacing = spacing;
+    if (thickness !== undefined) info.sliceThickness = thickness;
     if (slope !== undefined) info.rescaleSlope = slope;
     if (intercept !== undefined) info.rescaleIntercept = intercept;
+    if (stackId !== undefined) info.stackId = stackId;
+    if (inStack !== undefined) info.inStackPosition = inStack;
     frames.push(info);
   }
   return { frames, ...(shared ? { shared } : {}), ...(first ? { first } : {}) };
@@ -106,7 +127,7 @@ export function headerFromDataSet(
     }
   }
 
-  const { frames, shared, first } = enhancedFrames(ds, numberOfFrames);
+  const { frames, shared, first } = enhancedFrames(ds, numberOfFrames, path);
   const ipp = vec3(ds, 'x00200032') ?? frames?.[0]?.imagePositionPatient;
   const iop = orientation(ds, 'x00200037') ?? frames?.[0]?.imageOrientationPatient;
   const pixelSpacing = pair(ds, 'x00280030') ?? fromGroups(first, shared, PIXEL_MEASURES, (d) => pair(d, 'x00280030'));
@@ -119,13 +140,16 @@ export function headerFromDataSet(
   const windowWidth = num(ds, 'x00281051') ?? fromGroups(first, shared, FRAME_VOI_LUT, (d) => num(d, 'x00281051'));
   const bitsStored = us(ds, 'x00280101') ?? bitsAllocated;
   const highBit = us(ds, 'x00280102');
+  const fip = ds.elements.x00280009 && ds.elements.x00280009.length >= 4 ? ds.attributeTag('x00280009') : undefined;
+  const frameIncrementPointer = numberOfFrames > 1 && !frames && fip ? fip : undefined;
+  const gridFrameOffsets = frameIncrementPointer === 'x3004000c' ? numbers(ds, 'x3004000c') : undefined;
 
   const optional = {
     sopClassUid, sopInstanceUid: str(ds, 'x00080018'), studyInstanceUid: str(ds, 'x0020000d'), modality,
     seriesDescription: str(ds, 'x0008103e'), seriesNumber: num(ds, 'x00200011'), instanceNumber: num(ds, 'x00200013'),
     imagePositionPatient: ipp, imageOrientationPatient: iop, pixelSpacing, imagerPixelSpacing,
     sliceThickness, spacingBetweenSlices, highBit, photometricInterpretation: str(ds, 'x00280004'),
-    rescaleSlope: slope, rescaleIntercept: intercept, windowCenter, windowWidth, frames, pixelDataOffset,
+    rescaleSlope: slope, rescaleIntercept: intercept, windowCenter, windowWidth, frames, frameIncrementPointer, gridFrameOffsets, pixelDataOffset,
   };
   const header: DicomHeader = {
     kind: 'image',

@@ -85,7 +85,9 @@ function byInstance(slices: readonly SliceInput[]) {
 }
 
 function fewPaths(slices: readonly SliceInput[], indices: number[]): string {
-  const names = indices.slice(0, 3).map((i) => slices[i]!.frame > 0 ? `${slices[i]!.path} frame ${slices[i]!.frame + 1}` : slices[i]!.path);
+  // A frame of a multi-frame file is named by its number (frame 1 too).
+  const multiFrame = new Set(slices.filter((s) => s.frame > 0).map((s) => s.path));
+  const names = indices.slice(0, 3).map((i) => multiFrame.has(slices[i]!.path) ? `${slices[i]!.path} frame ${slices[i]!.frame + 1}` : slices[i]!.path);
   return names.join(', ') + (indices.length > 3 ? ` and ${indices.length - 3} more` : '');
 }
 

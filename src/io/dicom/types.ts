@@ -7,11 +7,19 @@ import type { Vec3 } from '../../shared/volume.ts';
 
 /** Geometry and scaling of one frame of an enhanced (functional-group) multi-frame object. */
 export interface DicomFrameInfo {
+  /** The frame's number in the file, from 0 (absent in scans stored before it was kept: the frame's place in `frames`). */
+  index?: number;
   imagePositionPatient?: Vec3;
   /** Six direction cosines: row (i) direction then column (j) direction, LPS. */
   imageOrientationPatient?: number[];
+  /** [row spacing, column spacing] mm, Pixel Measures (0028,9110). */
+  pixelSpacing?: [number, number];
+  sliceThickness?: number;
   rescaleSlope?: number;
   rescaleIntercept?: number;
+  /** Frame Content (0020,9111): StackID (0020,9056) and InStackPositionNumber (0020,9057). */
+  stackId?: string;
+  inStackPosition?: number;
 }
 
 /** The header of one DICOM image file (pixel data present). */
@@ -55,8 +63,18 @@ export interface DicomHeader {
   /** First value when the file lists several. */
   windowCenter?: number;
   windowWidth?: number;
-  /** Enhanced multi-frame only: per-frame geometry (shared groups already merged in). */
+  /**
+   * Enhanced multi-frame only: per-frame geometry (shared groups already
+   * merged in). After groupIntoSeries, only the frames of one stack: a file
+   * that holds several stacks appears once per stack, in several series.
+   */
   frames?: DicomFrameInfo[];
+  /** Classic multi-frame: FrameIncrementPointer (0028,0009), the tag it points to as dicom-parser names it ('x00181063'). */
+  frameIncrementPointer?: string;
+  /** Classic multi-frame (RT Dose): GridFrameOffsetVector (3004,000C), mm. */
+  gridFrameOffsets?: number[];
+  /** Set by groupIntoSeries on the part of a multi-stack file: which stack ("stack 2" or its StackID), for names and messages. */
+  stack?: string;
   /**
    * File offset of the first pixel byte (the PixelData value), when the pixel
    * data is native and the data set is not deflated: lets a reader that can

@@ -14,6 +14,7 @@ export const DICOM_WARNING = Object.freeze({
   noPixelSpacing: 'no-pixel-spacing',
   imagerPixelSpacing: 'imager-pixel-spacing',
   monochrome1: 'monochrome1',
+  framePositionsAssumed: 'frame-positions-assumed',
 } as const);
 
 export type DicomWarningName = (typeof DICOM_WARNING)[keyof typeof DICOM_WARNING];
