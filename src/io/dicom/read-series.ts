@@ -18,7 +18,7 @@ import { parseDicomBytes } from './parse.ts';
 import { copyPixels, declaredRange, keepStoredBits, storedVoxelType, type PixelLayout } from './pixels.ts';
 import { rescaledType, rescaleVolume, type SliceScale } from './rescale.ts';
 import { planSlices, type SliceInput } from './slice-geometry.ts';
-import { CodecError, decodeFrame, unsupportedJpegPrecision } from './codecs.ts';
+import { CodecError, decodeFrame } from './codecs.ts';
 import { decodeRleFrame, encapsulatedFrame, readFragments, RleError } from './rle.ts';
 import { describeTransferSyntax, isBigEndian, RLE_LOSSLESS, isDecodableTransferSyntax, isEncapsulatedDecodable, isNativeTransferSyntax, notDecodedReason } from './transfer-syntax.ts';
 import type { DicomHeader, DicomSeries, ReadsInto } from './types.ts';
@@ -48,8 +48,6 @@ function validate(h: DicomHeader, first: DicomHeader): void {
   if (!isDecodableTransferSyntax(h.transferSyntaxUid)) {
     throw new VolumeError('unsupported-transfer-syntax', h.path, notDecodedReason(h.transferSyntaxUid));
   }
-  const precision = unsupportedJpegPrecision(h.transferSyntaxUid, h.bitsAllocated, h.bitsStored);
-  if (precision) throw new VolumeError('unsupported-transfer-syntax', h.path, `${notDecodedReason(h.transferSyntaxUid)} for ${precision}`);
   if (h.samplesPerPixel !== 1 || COLOUR.test(h.photometricInterpretation ?? '')) {
     throw new VolumeError('unsupported-colour', h.path,
       `colour images (${h.photometricInterpretation ?? 'unknown photometric interpretation'}, ${h.samplesPerPixel} samples per pixel) are not read yet; only greyscale`);

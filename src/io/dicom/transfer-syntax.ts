@@ -65,8 +65,8 @@ export function isEncapsulatedDecodable(uid: string): boolean {
 
 /**
  * Every syntax readDicomSeries turns into voxels: the native ones, RLE
- * Lossless, JPEG-LS, JPEG 2000 (Part 1), JPEG Lossless and 8-bit JPEG
- * Baseline/Extended (12-bit JPEG is refused by read-series, by its depth).
+ * Lossless, JPEG-LS, JPEG 2000 (Part 1), JPEG Lossless and JPEG
+ * Baseline/Extended, 8- and 12-bit.
  */
 export function isDecodableTransferSyntax(uid: string): boolean {
   return isNativeTransferSyntax(uid) || isEncapsulatedDecodable(uid);
