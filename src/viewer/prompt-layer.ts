@@ -46,14 +46,22 @@ export class PromptLayer {
   #tool: PromptTool | null = null;
   #drag: Drag | null = null;
   #marks: PromptMark[] = [];
+  /** The shapes last drawn (JSON), '' before the first draw. */
+  #drawn = '';
   #listeners = new AbortController();
   /** The slice plane the pointer was last over (slice keys scroll that one). */
   hoverPlane: ViewPlane | null = null;
   onPrompt: ((g: PromptGesture) => void) | null = null;
 
+  /**
+   * `pendingDraw` draws now a redraw that waits for the next frame: NiiVue maps canvas
+   * positions through the tiles of its last drawn scene, so one must be drawn for the
+   * current slice before a pointer position means anything.
+   */
   constructor(
     private readonly nv: Niivue,
     private readonly canvas: HTMLCanvasElement,
+    private readonly pendingDraw: () => void = () => undefined,
   ) {
     this.overlay = document.createElement('canvas');
     this.overlay.setAttribute('aria-hidden', 'true');
@@ -110,6 +118,8 @@ export class PromptLayer {
   }
 
   #down(e: PointerEvent): void {
+    // Also before NiiVue's own press (brush, crosshair), which comes after this capture listener.
+    this.pendingDraw();
     if (!this.#tool || e.button !== 0 || this.nv.volumes.length === 0) return;
     const pos = this.#canvasPos(e);
     const plane = this.#planeAt(pos);
@@ -135,6 +145,7 @@ export class PromptLayer {
     if (!d || e.pointerId !== d.pointerId || !this.#tool) return;
     e.stopPropagation();
     this.#drag = null;
+    this.pendingDraw();
     const end = this.#tool === 'box' ? this.#mm(d.nowCanvas) : d.start;
     this.redraw();
     if (!end) return;
@@ -148,6 +159,7 @@ export class PromptLayer {
 
   /** Client (CSS pixel) position of a world point in the tile of `plane`, or null. */
   mmToClient(mm: Vec3, plane: ViewPlane): [number, number] | null {
+    this.pendingDraw();
     const hit = this.nv.frac2canvasPosWithTile(this.nv.mm2frac(mm), PLANE_TYPE[plane]);
     if (!hit) return null;
     const r = this.canvas.getBoundingClientRect();
@@ -162,57 +174,80 @@ export class PromptLayer {
   /** Redraw marks and the box being dragged (call after NiiVue redraws). */
   redraw(): void {
     const o = this.overlay;
-    if (o.width !== this.canvas.width || o.height !== this.canvas.height) {
+    const sized = o.width === this.canvas.width && o.height === this.canvas.height;
+    const dpr = this.canvas.width / Math.max(1, this.canvas.getBoundingClientRect().width);
+    const shapes = this.#shapes(dpr);
+    // Touching a 2D canvas, even clearing an empty one, makes the browser recomposite it and,
+    // on a software GL, wait for the GPU before the next frame: a slice change that moves no
+    // mark (the usual case while scrolling) leaves the overlay alone.
+    const key = JSON.stringify(shapes);
+    if (sized && key === this.#drawn) return;
+    if (!sized) {
       o.width = this.canvas.width;
       o.height = this.canvas.height;
     }
     const ctx = o.getContext('2d');
     if (!ctx) return;
+    this.#drawn = key;
     ctx.clearRect(0, 0, o.width, o.height);
-    const dpr = this.canvas.width / Math.max(1, this.canvas.getBoundingClientRect().width);
     ctx.lineWidth = 2 * dpr;
+    for (const s of shapes) drawShape(ctx, s, dpr);
+    ctx.setLineDash([]);
+  }
+
+  /** What the overlay shows now, in canvas pixels. */
+  #shapes(dpr: number): Shape[] {
+    const shapes: Shape[] = [];
     for (const m of this.#marks) {
+      if (m.kind === 'fill') continue;
       const a = this.#canvasOf(m.a, m.plane);
       if (!a) continue;
-      const rgb = `rgb(${m.color[0]}, ${m.color[1]}, ${m.color[2]})`;
-      ctx.setLineDash(m.active ? [] : [4 * dpr, 3 * dpr]);
-      ctx.strokeStyle = rgb;
-      if (m.kind === 'fill') continue;
-      if (m.kind === 'box' && m.b) {
-        const b = this.#canvasOf(m.b, m.plane);
-        if (!b) continue;
-        ctx.strokeRect(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.abs(b[0] - a[0]), Math.abs(b[1] - a[1]));
+      const stroke = `rgb(${m.color[0]}, ${m.color[1]}, ${m.color[2]})`;
+      const dash = m.active ? [] : [4 * dpr, 3 * dpr];
+      if (m.kind === 'box') {
+        const b = m.b ? this.#canvasOf(m.b, m.plane) : null;
+        if (b) shapes.push({ kind: 'box', a, b, stroke, dash });
       } else {
-        const r = 5 * dpr;
-        ctx.beginPath();
-        ctx.arc(a[0], a[1], r, 0, Math.PI * 2);
-        ctx.fillStyle = m.kind === 'positive' ? rgb : 'rgba(0,0,0,0.6)';
-        ctx.fill();
-        ctx.stroke();
-        if (m.kind === 'negative') {
-          ctx.beginPath();
-          ctx.moveTo(a[0] - r * 0.6, a[1]);
-          ctx.lineTo(a[0] + r * 0.6, a[1]);
-          ctx.stroke();
-        } else {
-          ctx.strokeStyle = '#fff';
-          ctx.beginPath();
-          ctx.moveTo(a[0] - r * 0.6, a[1]);
-          ctx.lineTo(a[0] + r * 0.6, a[1]);
-          ctx.moveTo(a[0], a[1] - r * 0.6);
-          ctx.lineTo(a[0], a[1] + r * 0.6);
-          ctx.stroke();
-        }
+        shapes.push({ kind: m.kind, a, stroke, dash });
       }
     }
     const d = this.#drag;
-    if (d && this.#tool === 'box') {
-      ctx.setLineDash([6 * dpr, 4 * dpr]);
-      ctx.strokeStyle = '#ffd24a';
-      const [x0, y0] = d.startCanvas;
-      const [x1, y1] = d.nowCanvas;
-      ctx.strokeRect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
-    }
-    ctx.setLineDash([]);
+    if (d && this.#tool === 'box') shapes.push({ kind: 'box', a: d.startCanvas, b: d.nowCanvas, stroke: '#ffd24a', dash: [6 * dpr, 4 * dpr] });
+    return shapes;
+  }
+}
+
+type Shape =
+  | { kind: 'box'; a: [number, number]; b: [number, number]; stroke: string; dash: number[] }
+  | { kind: 'positive' | 'negative'; a: [number, number]; stroke: string; dash: number[] };
+
+function drawShape(ctx: CanvasRenderingContext2D, s: Shape, dpr: number): void {
+  ctx.setLineDash(s.dash);
+  ctx.strokeStyle = s.stroke;
+  const [ax, ay] = s.a;
+  if (s.kind === 'box') {
+    const [bx, by] = s.b;
+    ctx.strokeRect(Math.min(ax, bx), Math.min(ay, by), Math.abs(bx - ax), Math.abs(by - ay));
+    return;
+  }
+  const r = 5 * dpr;
+  ctx.beginPath();
+  ctx.arc(ax, ay, r, 0, Math.PI * 2);
+  ctx.fillStyle = s.kind === 'positive' ? s.stroke : 'rgba(0,0,0,0.6)';
+  ctx.fill();
+  ctx.stroke();
+  if (s.kind === 'negative') {
+    ctx.beginPath();
+    ctx.moveTo(ax - r * 0.6, ay);
+    ctx.lineTo(ax + r * 0.6, ay);
+    ctx.stroke();
+  } else {
+    ctx.strokeStyle = '#fff';
+    ctx.beginPath();
+    ctx.moveTo(ax - r * 0.6, ay);
+    ctx.lineTo(ax + r * 0.6, ay);
+    ctx.moveTo(ax, ay - r * 0.6);
+    ctx.lineTo(ax, ay + r * 0.6);
+    ctx.stroke();
   }
 }

@@ -90,6 +90,7 @@ export class ViewerController {
   #crosshair: CrosshairLocation | null = null;
   #listeners = new AbortController();
   #onChange: (() => void) | null = null;
+  #drawQueued = false;
   #onLabelsChange: (() => void) | null = null;
   #prompts: PromptLayer | null = null;
   #strokeBefore: Uint8Array | null = null;
@@ -152,11 +153,12 @@ export class ViewerController {
     await nv.attachToCanvas(canvas, false);
     this.#nv = nv;
     this.#canvas = canvas;
-    const prompts = new PromptLayer(nv, canvas);
+    const prompts = new PromptLayer(nv, canvas, () => this.#drawPending());
     this.#prompts = prompts;
     // Prompt marks follow every redraw (slice changes, resizes, zoom).
     const drawScene = nv.drawScene.bind(nv);
     nv.drawScene = () => {
+      this.#drawQueued = false; // whatever drew, a waiting redraw is done
       const out = drawScene();
       prompts.redraw();
       return out;
@@ -358,10 +360,30 @@ export class ViewerController {
   /** Move the crosshair `delta` slices through the given plane. */
   moveSlice(plane: ViewPlane, delta: number): void {
     const nv = this.#require();
-    if (nv.volumes.length === 0) return;
-    if (plane === 'axial') nv.moveCrosshairInVox(0, 0, delta);
-    else if (plane === 'coronal') nv.moveCrosshairInVox(0, delta, 0);
-    else nv.moveCrosshairInVox(delta, 0, 0);
+    const dims = nv.volumes[0]?.dimsRAS;
+    if (!dims) return;
+    // As NiiVue's moveCrosshairInVox, but the redraw waits for the next frame: a held key
+    // (or a fast wheel) moves several slices per frame, and drawing each of them would make a
+    // software GL render frames nobody sees.
+    const vox = nv.frac2vox(nv.scene.crosshairPos);
+    const axis = plane === 'axial' ? 2 : plane === 'coronal' ? 1 : 0;
+    vox[axis] = Math.max(0, Math.min(vox[axis]! + delta, dims[axis + 1]! - 1));
+    nv.scene.crosshairPos = nv.vox2frac(vox);
+    nv.createOnLocationChange();
+    this.#drawNextFrame();
+  }
+
+  #drawNextFrame(): void {
+    if (this.#drawQueued) return;
+    this.#drawQueued = true;
+    requestAnimationFrame(() => this.#drawPending());
+  }
+
+  /** Draw now if a redraw is waiting for the next frame. */
+  #drawPending(): void {
+    if (!this.#drawQueued) return;
+    this.#drawQueued = false;
+    this.#nv?.drawScene();
   }
 
   /** The intensity window shown (what the model must see too), or null without a volume. */

@@ -56,6 +56,8 @@ export interface KeyRecord {
 export interface ScrollRecord {
   /** performance.now() in each rAF callback while recording. */
   frames: number[];
+  /** The axial slice at each of those frames (what that frame draws). */
+  frameSlices: (number | null)[];
   keys: KeyRecord[];
   longTasks: { start: number; duration: number }[];
   startAt: number;
@@ -199,7 +201,7 @@ export function boxDone(): Promise<BoxRecord> {
 export function startScroll(): void {
   const S = window.__uiBench!;
   const now = (): number => performance.now();
-  const rec: ScrollRecord = { frames: [], keys: [], longTasks: [], startAt: now(), endAt: 0 };
+  const rec: ScrollRecord = { frames: [], frameSlices: [], keys: [], longTasks: [], startAt: now(), endAt: 0 };
   const slice = (): number | null => window.__slicesam?.currentSlice('axial')?.slice ?? null;
   let running = true;
   let pending: KeyRecord[] = [];
@@ -207,6 +209,7 @@ export function startScroll(): void {
     if (!running) return;
     const t = now();
     rec.frames.push(t);
+    rec.frameSlices.push(slice());
     for (const k of pending) if (k.frameAt === null && t >= k.handledAt) k.frameAt = t;
     pending = pending.filter((k) => k.frameAt === null);
     requestAnimationFrame(frame);

@@ -87,8 +87,10 @@ export interface ScrollFigures {
   intervalP50: number;
   intervalP95: number;
   intervalMax: number;
-  /** Slices shown per second (moved steps / span). */
+  /** Slices the crosshair moved through per second (moved steps / span). */
   stepsPerSecond: number;
+  /** Frames that showed another slice than the frame before, per second: what the user sees move. */
+  sliceFps: number;
   /** In-page: keydown → after the app's handler (the crosshair moves and NiiVue draws synchronously in it). */
   handlerMedian: number;
   handlerP95: number;
@@ -106,7 +108,10 @@ export function scrollFigures(rec: ScrollRecord, wallMs: number): ScrollFigures 
   const moved = keys.filter((k) => k.sliceAfter !== null && k.sliceAfter !== k.sliceBefore).length;
   const from = keys[0]?.downAt ?? rec.startAt;
   const lastFrame = keys.at(-1)?.frameAt ?? rec.endAt;
-  const frames = rec.frames.filter((t) => t >= from && t <= lastFrame);
+  const inSpan = rec.frames.map((t, i) => ({ t, slice: rec.frameSlices[i] ?? null, prev: i > 0 ? rec.frameSlices[i - 1] ?? null : null }))
+    .filter((f) => f.t >= from && f.t <= lastFrame);
+  const frames = inSpan.map((f) => f.t);
+  const newSliceFrames = inSpan.filter((f) => f.slice !== f.prev).length;
   const intervals: number[] = [];
   for (let i = 1; i < frames.length; i++) intervals.push(frames[i]! - frames[i - 1]!);
   // the gap from the first keydown to the first frame counts too
@@ -126,6 +131,7 @@ export function scrollFigures(rec: ScrollRecord, wallMs: number): ScrollFigures 
     intervalP95: p95,
     intervalMax: intervals.length ? Math.max(...intervals) : NaN,
     stepsPerSecond: span > 0 ? (1000 * moved) / span : NaN,
+    sliceFps: span > 0 ? (1000 * newSliceFrames) / span : NaN,
     handlerMedian: median(handler),
     handlerP95: percentile(handler, 95),
     keyToFrameMedian: median(toFrame),
