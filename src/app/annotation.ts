@@ -80,6 +80,7 @@ export class AnnotationController {
   #engineModel: string | null = null;
   #modelLoading: Promise<void> | null = null;
   #case: { id: string; volume: Volume; sentToEngine: boolean } | null = null;
+  #sentVolume: Volume | null = null;
   #prompts = new Map<number, ObjectPrompts>();
   #confidence = new Map<number, { axis: SliceAxis; bySlice: Map<number, SliceConfidence> }>();
   #tool: PromptTool | null = null;
@@ -141,6 +142,24 @@ export class AnnotationController {
     this.host.render();
   }
 
+  /**
+   * The same case on the same grid with other voxels (N4 on or off): prompts, masks and
+   * history stay; the engine gets the new voxels (and the prompts again) before its next call.
+   */
+  replaceVolume(volume: Volume): void {
+    const c = this.#case;
+    if (!c) return;
+    const dims = c.volume.dims;
+    if (!volume.dims.every((n, a) => n === dims[a])) throw new Error(`the new volume (${volume.dims.join(' × ')}) is not on the case's grid (${dims.join(' × ')})`);
+    c.volume = volume;
+    c.sentToEngine = false;
+  }
+
+  /** The voxels the engine was last given (tests compare them with what is shown). */
+  get engineVolume(): Volume | null {
+    return this.#sentVolume;
+  }
+
   closeCase(): void {
     this.#case = null;
     this.#prompts.clear();
@@ -152,7 +171,7 @@ export class AnnotationController {
   // --- engine ---
 
   /** Start the engine with the chosen model (once), and hand it the case and the window. */
-  async #ready(signal?: AbortSignal): Promise<EngineClient> {
+  async #ready(signal?: AbortSignal, except?: { object: number; slice: number }): Promise<EngineClient> {
     const c = this.#case;
     if (!c) throw new Error('no case is open');
     if (!this.modelId) throw new Error('no SAM2 model is available (models/index.json is empty)');
@@ -163,13 +182,30 @@ export class AnnotationController {
       await this.#modelLoading;
       signal?.throwIfAborted();
     }
-    if (!c.sentToEngine) {
-      await engine.setVolume({ id: c.id, data: c.volume.data, dims: c.volume.dims });
-      c.sentToEngine = true;
-    }
     const window = this.host.viewer.displayWindow();
+    if (!c.sentToEngine) {
+      // New voxels start the engine over: hand it the prompts it held for this case again
+      // (their masks are already in the label map, so the results are not written).
+      const volume = c.volume;
+      await engine.setVolume({ id: c.id, data: volume.data, dims: volume.dims });
+      c.sentToEngine = true;
+      this.#sentVolume = volume;
+      if (window) await engine.setWindow(window);
+      await this.#replayPrompts(engine, except);
+    }
     if (window) await engine.setWindow(window);
     return engine;
+  }
+
+  /** Every prompt and mask of the open case to the engine (but `except`, which the caller sends itself). */
+  async #replayPrompts(engine: EngineClient, except?: { object: number; slice: number }): Promise<void> {
+    for (const [object, p] of this.#prompts) {
+      for (const [slice, prompt] of p.slices) {
+        if (except && except.object === object && except.slice === slice) continue;
+        if (isMask(prompt)) await engine.addMask(object, p.axis, slice, prompt.mask);
+        else await engine.addPrompt(object, p.axis, slice, prompt);
+      }
+    }
   }
 
   async #loadModel(engine: EngineClient, id: string): Promise<void> {
@@ -339,7 +375,7 @@ export class AnnotationController {
     this.#showMarks();
     let result: SliceResult;
     try {
-      const engine = await this.#ready();
+      const engine = await this.#ready(undefined, { object, slice });
       result = await engine.addPrompt(object, axis, slice, next);
     } catch (e) {
       if (before) prompts.slices.set(slice, before);
@@ -411,7 +447,7 @@ export class AnnotationController {
     const before = prompts.slices.get(cur.slice) ?? null;
     const next: MaskPrompt = { mask };
     try {
-      const engine = await this.#ready();
+      const engine = await this.#ready(undefined, { object, slice: cur.slice });
       await engine.addMask(object, cur.axis, cur.slice, mask);
     } catch (e) {
       this.host.message('error', `Mask as prompt: ${e instanceof Error ? e.message : String(e)}`);

@@ -24,9 +24,12 @@ import type { BusyState, DrawTool, MessageLevel, SkippedItem, StatusMessage, Too
 import type { DisplayRange, ViewerController, ViewLayout } from '../viewer/viewer-controller.ts';
 import { readCaseOutputs, saveCaseOutputs, type CaseOutputs } from './case-outputs.ts';
 import { AnnotationController } from './annotation.ts';
+import { BiasCorrection, type ShownImage } from './bias-correction.ts';
 import { detectCapabilities, type Capabilities } from './capabilities.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { WINDOW_PRESETS, presetWindow } from './display.ts';
+import { worldToVoxel } from './slice-geometry.ts';
+import { voxelToWorld } from '../io/geometry.ts';
 import { volumetryRows } from '../cohort/volumetry.ts';
 import type { AboutInfo, SaveSummary } from '../ui/types.ts';
 
@@ -129,6 +132,8 @@ export class AppController {
   #task: AbortController | null = null;
   #volume: Volume | null = null;
   #annotation: AnnotationController | null = null;
+  /** N4 bias-field correction of the open case: which image is shown (original or corrected). */
+  readonly #bias: BiasCorrection;
   /** Display: the window preset and the window it gave (a right-drag makes it 'custom'), label style. */
   #display = { preset: 'auto', window: null as DisplayRange | null, opacity: 0.6, outline: false, penSize: 1, layout: 'multiplanar' as ViewLayout };
   #summary: SaveSummary | null = null;
@@ -145,6 +150,16 @@ export class AppController {
     this.#shell = shell;
     this.#io = io;
     this.#loadViewer = loadViewer;
+    this.#bias = new BiasCorrection({
+      begin: (busy) => this.#begin(busy),
+      progress: (signal, done, total, label) => this.#progress(signal, done, total, label),
+      end: (signal) => this.#end(signal),
+      fail: (signal, e, what) => this.#fail(signal, e, what),
+      message: (level, text) => this.#message(level, text),
+      cancel: () => this.cancel(),
+      display: (volume, image) => this.#showBackground(volume, image),
+      render: () => this.#render(),
+    });
     shell.folderSupported = canPickDirectories();
     shell.addEventListener('open-files', (e) => void this.openFiles(e.detail.files.map((file) => ({ path: file.webkitRelativePath || file.name, file }))));
     shell.addEventListener('open-folder', () => void this.openFolder());
@@ -183,6 +198,8 @@ export class AppController {
     shell.addEventListener('go-to-slice', (e) => this.#annotation?.goToSlice(e.detail.axis, e.detail.slice));
     shell.addEventListener('step-slice', (e) => this.#annotation?.step(e.detail.delta));
     shell.addEventListener('cycle-object', (e) => this.cycleObject(e.detail.delta));
+    shell.addEventListener('toggle-n4', () => void (this.#volume && this.#bias.toggle()));
+    shell.addEventListener('set-n4-preset', (e) => void this.#bias.setPreset(e.detail.preset));
     void this.#catalog.load(this.#caps).then((problem) => {
       if (problem) this.#message('warning', problem);
       this.#render();
@@ -247,6 +264,16 @@ export class AppController {
 
   get annotation(): AnnotationController | null {
     return this.#annotation;
+  }
+
+  /** N4 bias-field correction of the open case (status, the image shown, counters). */
+  get bias(): BiasCorrection {
+    return this.#bias;
+  }
+
+  /** The voxels shown and given to the model: the N4-corrected volume when it is on, else the volume as read. */
+  get shownVolume(): Volume | null {
+    return this.#volume ? (this.#bias.shownVolume ?? this.#volume) : null;
   }
 
   get lastAutosave(): number {
@@ -414,17 +441,20 @@ export class AppController {
     try {
       const volume = await this.#io.load(source.id, { signal, onProgress: (p) => this.#progress(signal, p.done, p.total) });
       signal.throwIfAborted();
+      // With N4 on for this case and its result cached, the corrected volume is shown at once.
+      const shown = await this.#bias.openCase(id, entry.name, session.rootId, volume);
+      signal.throwIfAborted();
       this.#progress(signal, source.paths.length, source.paths.length, `Displaying ${entry.name}…`);
       // The window is chosen before the volume goes to the GPU: changing it afterwards re-uploads it.
-      const window = this.#chooseWindow(volume);
-      if (this.#viewer) await this.#viewer.showNifti(encodeNifti(volume), entry.name, window);
+      const window = this.#chooseWindow(shown, shown !== volume);
+      if (this.#viewer) await this.#viewer.showNifti(encodeNifti(shown), entry.name, window);
       signal.throwIfAborted();
       this.#volume = volume;
       const start = await this.#startingLabels(session, entry, source, volume);
       signal.throwIfAborted();
       this.#viewer?.setLabels(start.labels);
       this.#end(signal);
-      this.#annotation?.openCase(id, volume);
+      this.#annotation?.openCase(id, shown);
       this.#annotation?.setTool(null);
       this.#viewer?.setLabelStyle(this.#display.opacity, this.#display.outline);
       if (this.#display.layout !== 'multiplanar') this.#viewer?.setLayout(this.#display.layout);
@@ -435,6 +465,8 @@ export class AppController {
       this.#message('info', `${entry.name}: ${volume.dims.join(' × ')} voxels, ${sx} × ${sy} × ${sz} mm, ${volume.datatype}`);
       if (start.notice) this.#message('warning', start.notice);
       for (const w of volume.meta.warnings) this.#message('warning', `${entry.name}: ${w}`);
+      if (shown !== volume) this.#message('info', `${entry.name}: bias field corrected (N4, from this browser's cache). G shows the original.`);
+      if (this.#bias.pending) void this.#bias.enable();
     } catch (e) {
       this.#update({ loadingId: null });
       if (!isAbort(e)) this.#setQueue(queue.markFailed(this.#state.queue, id, e instanceof IoError ? e.reason : String(e)));
@@ -544,9 +576,9 @@ export class AppController {
     this.#viewer?.setDrawMode(tool === 'off' ? { kind: 'off' } : tool === 'erase' ? { kind: 'erase' } : { kind: 'pen', value: this.#state.activeLabel });
   }
 
-  /** CT with a window in its header keeps it; everything else gets the automatic percentile window. */
-  #chooseWindow(volume: Volume): DisplayRange {
-    const header = displayRange(volume);
+  /** CT with a window in its header keeps it; everything else (and any N4-corrected image) gets the automatic percentile window. */
+  #chooseWindow(volume: Volume, corrected = false): DisplayRange {
+    const header = corrected ? undefined : displayRange(volume);
     if (header) this.#display = { ...this.#display, preset: 'custom', window: header };
     else this.#display = { ...this.#display, preset: 'auto', window: presetWindow(WINDOW_PRESETS[0]!, volume.data) };
     return this.#display.window!;
@@ -554,8 +586,9 @@ export class AppController {
 
   setWindowPreset(id: string): void {
     const preset = WINDOW_PRESETS.find((p) => p.id === id);
-    if (!preset || !this.#volume || !this.#viewer) return;
-    const window = presetWindow(preset, this.#volume.data);
+    const shown = this.shownVolume;
+    if (!preset || !shown || !this.#viewer) return;
+    const window = presetWindow(preset, shown.data);
     this.#display = { ...this.#display, preset: id, window };
     this.#viewer.setDisplayRange(window);
     this.#render();
@@ -565,6 +598,35 @@ export class AppController {
     if (!this.#volume) return;
     this.#display = { ...this.#display, layout };
     this.#viewer?.setLayout(layout);
+    this.#render();
+  }
+
+  /**
+   * Another image of the open case on the same grid (N4 on or off): the window is chosen
+   * for it, the label map, crosshair, layout and tools stay, and the model is given it.
+   */
+  async #showBackground(volume: Volume, image: ShownImage): Promise<void> {
+    const viewer = this.#viewer;
+    const entry = this.#state.queue.cases.find((c) => c.id === this.#state.selectedId);
+    if (!viewer || !this.#volume || !entry) return;
+    const labels = viewer.labels();
+    const at = viewer.crosshairMm();
+    const window = this.#chooseWindow(volume, image === 'corrected');
+    await viewer.showNifti(encodeNifti(volume), entry.name, window);
+    viewer.setLabels(labels && labels.some((v) => v !== 0) ? labels : null);
+    if (at) {
+      // Back on the voxel it was on (a position between two slices could tip to the other one).
+      const [i, j, k] = worldToVoxel(volume.affine, at).map((v, a) => Math.min(volume.dims[a]! - 1, Math.max(0, Math.round(v))));
+      viewer.setCrosshairMm(voxelToWorld(volume.affine, i!, j!, k!));
+    }
+    viewer.setLabelStyle(this.#display.opacity, this.#display.outline);
+    if (this.#display.layout !== 'multiplanar') viewer.setLayout(this.#display.layout);
+    if (this.#summary) viewer.setRenderTile(true);
+    this.#applyObjects();
+    const tool = this.#state.tool;
+    viewer.setDrawMode(tool === 'off' ? { kind: 'off' } : tool === 'erase' ? { kind: 'erase' } : { kind: 'pen', value: this.#state.activeLabel });
+    this.#annotation?.replaceVolume(volume);
+    this.#annotation?.crosshairMoved();
     this.#render();
   }
 
@@ -783,6 +845,7 @@ export class AppController {
     this.#closeSummary();
     await this.#flushAutosave();
     this.#annotation?.closeCase();
+    this.#bias.closeCase();
   }
 
   /** Cancel the running task, if any. */
@@ -914,6 +977,7 @@ export class AppController {
         layout: this.#display.layout,
         opacity: this.#display.opacity,
         outline: this.#display.outline,
+        n4: { status: this.#bias.status, preset: this.#bias.preset, shown: this.#bias.shown },
       };
       shell.objectRows = s.objects.map((o) => ({
         labelValue: o.labelValue, name: o.name, color: o.color, visible: o.visible, locked: o.locked, prompted: a.promptRows(o.labelValue),
@@ -921,6 +985,7 @@ export class AppController {
       shell.confidence = this.#volume ? a.confidence() : null;
     }
     const shown = s.queue.cases.find((c) => c.id === s.selectedId);
-    shell.caption = shown && this.#volume ? `${shown.name} · ${this.#volume.dims.join(' × ')}` : '';
+    const n4 = this.#bias.shown === 'corrected' ? ' · N4 bias-corrected' : '';
+    shell.caption = shown && this.#volume ? `${shown.name} · ${this.#volume.dims.join(' × ')}${n4}` : '';
   }
 }

@@ -51,6 +51,22 @@ export interface AnnotationSnapshot {
   displayWindow: { min: number; max: number } | null;
 }
 
+/** N4 bias-field correction of the open case. */
+export interface N4Snapshot {
+  status: 'off' | 'running' | 'on' | 'failed';
+  preset: 'default' | 'fast';
+  /** The image the viewer shows. */
+  shown: 'original' | 'corrected';
+  /** The image the model was last given ('none' before the engine had one). */
+  modelSees: 'original' | 'corrected' | 'other' | 'none';
+  /** Progress of the running correction, or null. */
+  progress: { phase: string; done: number; total: number } | null;
+  /** Runs started in the worker, results read from the cache, results written to it (since the page loaded). */
+  runs: number;
+  cacheHits: number;
+  cacheWrites: number;
+}
+
 export interface TestHook {
   state(): TestSnapshot;
   /** Voxel count per label value in the open case's label map (value → count), or null. */
@@ -60,6 +76,9 @@ export interface TestHook {
   annotation(): AnnotationSnapshot | null;
   /** The native slice index under the crosshair in a plane. */
   currentSlice(plane: 'axial' | 'coronal' | 'sagittal'): { axis: number; slice: number } | null;
+  n4(): N4Snapshot;
+  /** The voxels shown (original or N4-corrected) as float32, base64, or null. */
+  shownImage(): string | null;
   /** Client (CSS px) position of voxel (i, j, k) of the open case in a plane's tile. */
   clientPoint(ijk: [number, number, number], plane: 'axial' | 'coronal' | 'sagittal'): [number, number] | null;
 }
@@ -130,6 +149,30 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
         confidenceSlices: a.confidence()?.slices.filter((c) => c !== null).length ?? 0,
         displayWindow: viewerOf()?.displayWindow() ?? null,
       };
+    },
+    n4() {
+      const b = app.bias;
+      const sent = app.annotation?.engineVolume ?? null;
+      const original = app.volume;
+      const shown = app.shownVolume;
+      const modelSees = sent === null ? 'none'
+        : original && sent.data === original.data ? 'original'
+          : shown && b.shown === 'corrected' && sent.data === shown.data ? 'corrected' : 'other';
+      const p = b.progress;
+      return {
+        status: b.status, preset: b.preset, shown: b.shown, modelSees,
+        progress: p ? { phase: p.phase, done: p.done, total: p.total } : null,
+        ...b.counters,
+      };
+    },
+    shownImage() {
+      const v = app.shownVolume;
+      if (!v) return null;
+      const f = Float32Array.from(v.data as ArrayLike<number>);
+      const bytes = new Uint8Array(f.buffer);
+      let bin = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(bin);
     },
     currentSlice(plane) {
       return app.annotation?.currentSlice(plane) ?? null;

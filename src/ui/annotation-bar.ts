@@ -1,12 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { fire } from './events.ts';
 import { theme } from './theme.ts';
-import type { AnnotationState, PromptToolName, PropagationModeName, ToolState } from './types.ts';
+import type { AnnotationState, N4State, PromptToolName, PropagationModeName, ToolState } from './types.ts';
 
 /**
  * The second bar, shown while a case is open: prompt tools, brush and eraser, propagation,
  * undo / redo, lock, and the SAM2 model with the device it runs on.
- * @fires set-prompt-tool, set-tool, propagate, undo, redo, toggle-lock, select-model
+ * @fires set-prompt-tool, set-tool, propagate, undo, redo, toggle-lock, select-model, toggle-n4, set-n4-preset
  */
 export class SliceSamAnnotationBar extends LitElement {
   static override properties = {
@@ -40,7 +40,10 @@ export class SliceSamAnnotationBar extends LitElement {
       }
       button:hover:not(:disabled) { background: #3d4f5f; }
       button:disabled { opacity: 0.45; cursor: not-allowed; }
-      button[aria-pressed='true'] { background: #1668c4; border-color: #4d8fd9; }
+      button[aria-pressed='true'], button[aria-checked='true'] { background: #1668c4; border-color: #4d8fd9; }
+      button.running { background: #5b4a1f; border-color: #b08a2e; }
+      button.failed { border-color: #e06c6c; }
+      select:disabled { opacity: 0.5; }
       .group { display: inline-flex; align-items: center; gap: 5px; padding-right: 8px; border-right: 1px solid #44546a; }
       .group:last-child { border-right: 0; }
       .label { color: #9fb0c0; font-size: 12px; }
@@ -67,6 +70,7 @@ export class SliceSamAnnotationBar extends LitElement {
     this.annotation = {
       promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false,
       windowPresets: [], windowPreset: 'auto', penSize: 1, layout: 'multiplanar', opacity: 0.6, outline: false,
+      n4: { status: 'off', preset: 'default', shown: 'original' },
     };
   }
 
@@ -131,6 +135,9 @@ export class SliceSamAnnotationBar extends LitElement {
         <button type="button" title="Draw only the outline of each object (U)" aria-pressed=${a.outline}
           @click=${() => fire(this, 'set-label-style', { opacity: a.opacity, outline: !a.outline })}>Outline <kbd>U</kbd></button>
       </span>
+      <span class="group" role="group" aria-label="MR preprocessing">
+        ${this.#renderN4(a.n4)}
+      </span>
       <span class="group" role="group" aria-label="Model">
         <select aria-label="SAM2 model" title="The model that segments; downloaded once, then kept in this browser"
           @change=${(e: Event) => fire(this, 'select-model', { id: (e.target as HTMLSelectElement).value })}>
@@ -139,6 +146,29 @@ export class SliceSamAnnotationBar extends LitElement {
         <span class="device" title="Where the model runs">${a.device ?? 'model not loaded yet'}</span>
       </span>
     `;
+  }
+
+  #renderN4(n4: N4State) {
+    const running = n4.status === 'running';
+    const tip = running
+      ? 'N4 bias-field correction is running: press G or Esc to cancel (the original stays shown)'
+      : n4.status === 'on'
+        ? 'Showing the bias-corrected image (the model sees it too). G shows the original at once'
+        : 'Correct MR bias field (N4): computed in the background for this case, kept in this browser, shown to you and the model; labels stay on the same grid (G)';
+    const text = running ? 'Bias field (N4)…' : 'Bias field (N4)';
+    return html`<button type="button" role="switch" aria-label="Correct MR bias field (N4)" aria-checked=${n4.status === 'on' || running}
+        class=${running ? 'running' : n4.status === 'failed' ? 'failed' : ''} title=${tip}
+        @click=${() => fire(this, 'toggle-n4', {})}>${text} <kbd>G</kbd></button>
+      <select aria-label="N4 preset" ?disabled=${running}
+        title="N4 preset: default = ITK's 4 levels × 50 iterations; fast = 4 × 4 (the seed tool's)"
+        @change=${(e: Event) => {
+          const select = e.target as HTMLSelectElement;
+          select.blur(); // the keys (G among them) work again at once
+          fire(this, 'set-n4-preset', { preset: select.value as N4State['preset'] });
+        }}>
+        <option value="default" ?selected=${n4.preset === 'default'}>Default</option>
+        <option value="fast" ?selected=${n4.preset === 'fast'}>Fast</option>
+      </select>`;
   }
 }
 

@@ -27,6 +27,7 @@ export const SHORTCUTS: [string, string][] = [
   ['A / C', 'add object / cycle objects'],
   ['L', 'lock or unlock the active object'],
   ['U', 'labels as outlines / filled'],
+  ['G', 'MR bias-field correction (N4) on / off: off shows the original at once'],
   ['right-drag', 'window / level (presets in the bar)'],
   ['Ctrl+Z', 'undo'],
   ['Ctrl+⇧Z / Ctrl+Y', 'redo'],
@@ -226,6 +227,7 @@ export class SliceSamApp extends LitElement {
     this.annotation = {
       promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false,
       windowPresets: [], windowPreset: 'auto', penSize: 1, layout: 'multiplanar', opacity: 0.6, outline: false,
+      n4: { status: 'off', preset: 'default', shown: 'original' },
     };
     this.confidence = null;
     this.helpOpen = false;
@@ -412,6 +414,7 @@ export class SliceSamApp extends LitElement {
       case '-': fire(this, 'set-pen-size', { size: this.annotation.penSize - 1 }); return true;
       case '=': case '+': fire(this, 'set-pen-size', { size: this.annotation.penSize + 1 }); return true;
       case 'u': fire(this, 'set-label-style', { opacity: this.annotation.opacity, outline: !this.annotation.outline }); return true;
+      case 'g': fire(this, 'toggle-n4', {}); return true;
       default: return false;
     }
   }

@@ -62,6 +62,10 @@ export interface SliceSamEventDetail {
   'step-slice': { delta: number };
   /** Cycle the active object. */
   'cycle-object': { delta: number };
+  /** N4 bias-field correction of the open case on or off (cancels it while it runs). */
+  'toggle-n4': Record<string, never>;
+  /** The N4 preset: ITK's defaults or the fast 4 × 4 iterations. */
+  'set-n4-preset': { preset: 'default' | 'fast' };
 }
 
 export type SliceSamEventName = keyof SliceSamEventDetail;
@@ -106,6 +110,8 @@ declare global {
     'set-window-preset': CustomEvent<SliceSamEventDetail['set-window-preset']>;
     'set-label-style': CustomEvent<SliceSamEventDetail['set-label-style']>;
     'close-summary': CustomEvent<SliceSamEventDetail['close-summary']>;
+    'toggle-n4': CustomEvent<SliceSamEventDetail['toggle-n4']>;
+    'set-n4-preset': CustomEvent<SliceSamEventDetail['set-n4-preset']>;
   }
 }
 

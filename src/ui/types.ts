@@ -101,6 +101,15 @@ export interface AnnotationState {
   /** Label layer opacity 0–1 and outline mode. */
   opacity: number;
   outline: boolean;
+  /** MR bias-field correction (N4) of the open case. */
+  n4: N4State;
+}
+
+/** N4 of the open case: off, running (progress in the status bar), on, or failed; the preset; the image shown. */
+export interface N4State {
+  status: 'off' | 'running' | 'on' | 'failed';
+  preset: 'default' | 'fast';
+  shown: 'original' | 'corrected';
 }
 
 /** Shown after a save: per-object volumes, and the 3D render is on. */
