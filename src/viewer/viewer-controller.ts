@@ -6,6 +6,7 @@
  */
 import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import type { Vec3 } from '../shared/volume.ts';
+import { SKIP_GRADIENT } from './gradient.ts';
 import { nativeToRas, nativeToRasIndexer, rasToNative, type RasMapping } from './label-layer.ts';
 import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type ViewPlane } from './prompt-layer.ts';
 
@@ -91,6 +92,8 @@ export class ViewerController {
   #listeners = new AbortController();
   #onChange: (() => void) | null = null;
   #drawQueued = false;
+  #renderLayout = false;
+  #renderTile = false;
   #onLabelsChange: (() => void) | null = null;
   #prompts: PromptLayer | null = null;
   #strokeBefore: Uint8Array | null = null;
@@ -151,6 +154,7 @@ export class ViewerController {
       { capture: true, signal: this.#listeners.signal },
     );
     await nv.attachToCanvas(canvas, false);
+    (nv.gl as unknown as Record<string, unknown>)[SKIP_GRADIENT] = true; // no 3D render shown yet
     this.#nv = nv;
     this.#canvas = canvas;
     const prompts = new PromptLayer(nv, canvas, () => this.#drawPending());
@@ -416,6 +420,8 @@ export class ViewerController {
   setLayout(layout: ViewLayout): void {
     const nv = this.#require();
     const type = { axial: SLICE_TYPE.AXIAL, coronal: SLICE_TYPE.CORONAL, sagittal: SLICE_TYPE.SAGITTAL, multiplanar: SLICE_TYPE.MULTIPLANAR, render: SLICE_TYPE.RENDER }[layout];
+    this.#renderLayout = layout === 'render';
+    this.#syncGradient();
     nv.setSliceType(type);
   }
 
@@ -428,8 +434,26 @@ export class ViewerController {
   /** A 3D render tile beside the slices (rotate it by dragging); the labels show in it. */
   setRenderTile(on: boolean): void {
     const nv = this.#require();
+    this.#renderTile = on;
+    this.#syncGradient();
     nv.opts.multiplanarShowRender = on ? SHOW_RENDER.ALWAYS : SHOW_RENDER.NEVER;
     nv.drawScene();
+  }
+
+  /**
+   * The gradient volume (3D render lighting) is computed only while a render is on screen: on
+   * a software GL it costs several times the rest of showing a volume or changing its window.
+   * A render coming on gets it computed now; NiiVue keeps it current while the render stays.
+   */
+  #syncGradient(): void {
+    const nv = this.#nv;
+    if (!nv) return;
+    const shown = this.#renderLayout || this.#renderTile;
+    const gl = nv.gl as unknown as Record<string, unknown>;
+    const wasSkipping = gl[SKIP_GRADIENT] === true;
+    gl[SKIP_GRADIENT] = !shown;
+    const hdr = nv.volumes[0]?.hdr;
+    if (shown && wasSkipping && hdr) nv.gradientGL(hdr);
   }
 
   /** The crosshair's world position, or null without a volume. */

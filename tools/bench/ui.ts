@@ -12,7 +12,11 @@
  *     `slicesam-autosave` (no resume, no autosave); a click on
  *     "Open folder…" (t0) until the controller's busy label clears after
  *     "Displaying …" with the viewer holding the volume
- *     (state().viewer.volumeCount === 1), and the frame after it painted.
+ *     (state().viewer.volumeCount === 1) ("shown"); then a frame and a
+ *     readPixels on the viewer's GL context, which returns only when every
+ *     GL command so far has run ("GL done": a software GL finishes texture
+ *     uploads and NiiVue's passes long after the main thread moved on); then
+ *     the next frame ("painted", the figure the target is judged on).
  *     Phases come from the busy labels (an own accessor over the shell's
  *     `busy`): pick, walk, scan, classify + restore, load (worker),
  *     display (main thread: NIfTI encode → NiiVue). Target: ≤ 1.5 s.
@@ -356,16 +360,16 @@ async function main(): Promise<void> {
     log();
 
     // 1.
-    log(`1. Open folder → first slice shown (each run: fresh page, IndexedDB cleared; ms after the click on "Open folder…")`);
+    log(`1. Open folder → first slice on screen (each run: fresh page, IndexedDB cleared; ms after the click on "Open folder…"; shown: the app is done; GL done: the GPU too; painted: the next frame)`);
     const durs = opens.map((r) => phaseDurations(r.fig));
-    const head = ['run', ...OPEN_PHASES.slice(0, -1), 'shown', 'painted', 'main thread free', 'longest task', 'ok'];
+    const head = ['run', ...OPEN_PHASES.slice(0, -1), 'shown', 'GL done', 'painted', 'main thread free', 'longest task', 'ok'];
     const row = (r: OpenRun, d: Map<string, number | null>): string[] => [
-      r.label, ...OPEN_PHASES.slice(0, -1).map((p) => fmt(d.get(p))), fmt(r.fig.shownMs), fmt(r.fig.paintedMs), fmt(r.freeMs), fmt(r.fig.longestTaskMs), r.problems.length ? 'NO' : 'yes',
+      r.label, ...OPEN_PHASES.slice(0, -1).map((p) => fmt(d.get(p))), fmt(r.fig.shownMs), fmt(r.fig.gpuDoneMs), fmt(r.fig.paintedMs), fmt(r.freeMs), fmt(r.fig.longestTaskMs), r.problems.length ? 'NO' : 'yes',
     ];
     const rows = opens.map((r, i) => row(r, durs[i]!));
     const medOf = (f: (i: number) => number | null | undefined): number => median(opens.map((_, i) => f(i)).filter((x): x is number => typeof x === 'number'));
     rows.push(['median', ...OPEN_PHASES.slice(0, -1).map((p) => fmt(medOf((i) => durs[i]!.get(p)))),
-      fmt(medOf((i) => opens[i]!.fig.shownMs)), fmt(medOf((i) => opens[i]!.fig.paintedMs)), fmt(medOf((i) => opens[i]!.freeMs)), fmt(medOf((i) => opens[i]!.fig.longestTaskMs)), '']);
+      fmt(medOf((i) => opens[i]!.fig.shownMs)), fmt(medOf((i) => opens[i]!.fig.gpuDoneMs)), fmt(medOf((i) => opens[i]!.fig.paintedMs)), fmt(medOf((i) => opens[i]!.freeMs)), fmt(medOf((i) => opens[i]!.fig.longestTaskMs)), '']);
     if (profiled) rows.push(row(profiled, phaseDurations(profiled.fig)));
     log(table(head, rows));
     for (const r of opens) {
@@ -422,7 +426,7 @@ async function main(): Promise<void> {
     const paintedMed = medOf((i) => opens[i]!.fig.paintedMs);
     const labelled = scrolls.find((s) => s.name === 'labels shown')!.fig;
     const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
-    log(`target: first slice ≤ ${fmt(OPEN_TARGET_MS)} ms (median click → shown):   ${verdict(shownMed <= OPEN_TARGET_MS)} (${fmt(shownMed)} ms shown, ${fmt(paintedMed)} ms painted; runs ${opens.map((r) => fmt(r.fig.shownMs)).join(', ')})`);
+    log(`target: first slice ≤ ${fmt(OPEN_TARGET_MS)} ms (median click → painted, GL work done): ${verdict(paintedMed <= OPEN_TARGET_MS)} (${fmt(paintedMed)} ms painted, ${fmt(shownMed)} ms shown; runs ${opens.map((r) => fmt(r.fig.paintedMs)).join(', ')})`);
     const scrolled = labelled.steps > 0 && labelled.frames > 0;
     log(`target: ≥ ${FPS_TARGET} fps scrolling with labels (frames showing a new slice): ${scrolled ? verdict(labelled.sliceFps >= FPS_TARGET) : 'not measured'} (${fmt(labelled.sliceFps, 1)} new-slice frames/s, ` +
       `${fmt(labelled.fpsMean, 1)} fps mean, ${fmt(labelled.fpsP5, 1)} fps p5, ${fmt(labelled.keyToFrameMedian, 1)} ms key→frame median, ${fmt(labelled.stepsPerSecond, 1)} slices/s)`);

@@ -22,7 +22,13 @@ export interface OpenRecord {
   busy: BusyRecord[];
   /** First time busy went back to null after a "Displaying" label, with the viewer holding one volume. */
   shownAt: number | null;
-  /** The task after the rAF after shownAt: that frame was painted. */
+  /**
+   * After shownAt, a frame, then a 1-pixel readPixels on the viewer's WebGL context: every GL
+   * command issued so far (texture upload, NiiVue's passes, the first draw) has run, which a
+   * rAF alone does not prove (a software GL works through them long after).
+   */
+  gpuDoneAt: number | null;
+  /** The task after the next rAF after gpuDoneAt: the frame with the slice was painted. */
   paintedAt: number | null;
   volumeCountAtShown: number | null;
   longTasks: { start: number; duration: number }[];
@@ -94,7 +100,19 @@ export function installWatch(): string[] {
   }).observe({ type: 'longtask', buffered: false });
 
   let resolveOpen!: () => void;
-  const open: OpenRecord = { t0: null, busy: [], shownAt: null, paintedAt: null, volumeCountAtShown: null, longTasks: [], problems };
+  /** Wait (readPixels) until the viewer's GL context has run everything issued so far. */
+  const syncViewerGl = (): void => {
+    const find = (root: Document | ShadowRoot): HTMLCanvasElement | null => {
+      const c = root.querySelector<HTMLCanvasElement>('canvas[aria-label="Image viewer"]');
+      if (c) return c;
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const f = find(el.shadowRoot); if (f) return f; }
+      return null;
+    };
+    const gl = find(document)?.getContext('webgl2'); // the context NiiVue made (same type: the same object)
+    gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+    if (!gl) problems.push('no viewer canvas with a WebGL2 context to wait for');
+  };
+  const open: OpenRecord = { t0: null, busy: [], shownAt: null, gpuDoneAt: null, paintedAt: null, volumeCountAtShown: null, longTasks: [], problems };
   S.open = { rec: open, done: new Promise<void>((r) => { resolveOpen = r; }) };
   let sawDisplaying = false;
 
@@ -131,7 +149,11 @@ export function installWatch(): string[] {
         if (label === null && sawDisplaying) {
           open.shownAt = r.t;
           open.volumeCountAtShown = window.__slicesam?.state().viewer?.volumeCount ?? null;
-          requestAnimationFrame(() => setTimeout(() => { open.paintedAt = now(); resolveOpen(); }, 0));
+          requestAnimationFrame(() => setTimeout(() => {
+            syncViewerGl();
+            open.gpuDoneAt = now();
+            requestAnimationFrame(() => setTimeout(() => { open.paintedAt = now(); resolveOpen(); }, 0));
+          }, 0));
         }
       }
     },

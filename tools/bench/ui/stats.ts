@@ -9,7 +9,9 @@ export interface OpenFigures {
   marks: { name: string; at: number | null }[];
   /** click → busy cleared after display (viewer holds the volume). */
   shownMs: number | null;
-  /** click → the task after the frame after that. */
+  /** click → the viewer's GL work all done (readPixels after the frame after shown). */
+  gpuDoneMs: number | null;
+  /** click → the task after the first frame after that: the slice is on screen. */
   paintedMs: number | null;
   longestTaskMs: number;
   longTasksOver100: number;
@@ -29,6 +31,7 @@ export function openFigures(rec: OpenRecord): OpenFigures {
   const display = first((b) => b.label?.startsWith('Displaying') ?? false, load ?? 0);
   const shown = rec.shownAt === null ? null : rec.shownAt - t0;
   const painted = rec.paintedAt === null ? null : rec.paintedAt - t0;
+  const gpuDone = rec.gpuDoneAt === null ? null : rec.gpuDoneAt - t0;
   const marks = [
     { name: OPEN_PHASES[0], at: 0 },
     { name: OPEN_PHASES[1], at: walk },
@@ -43,6 +46,7 @@ export function openFigures(rec: OpenRecord): OpenFigures {
   return {
     marks,
     shownMs: shown,
+    gpuDoneMs: gpuDone,
     paintedMs: painted,
     longestTaskMs: tasks.reduce((m, l) => Math.max(m, l.duration), 0),
     longTasksOver100: tasks.filter((l) => l.duration > 100).length,
