@@ -23,6 +23,17 @@ export interface OrtGraphsOptions {
   device: EngineDevice;
   /** WASM threads (1 without cross-origin isolation). */
   threads?: number;
+  /**
+   * Another build of the same onnxruntime API (onnxruntime-node for the Node benchmark and
+   * verify-model's native runs) and its execution provider; the app never sets it.
+   */
+  runtime?: { api: OrtApi; executionProvider: string };
+}
+
+/** What the graphs use of onnxruntime (onnxruntime-web and onnxruntime-node share it). */
+export interface OrtApi {
+  InferenceSession: Pick<typeof ort.InferenceSession, 'create'>;
+  Tensor: typeof ort.Tensor;
 }
 
 /** What constants.json holds that the engine reads. */
@@ -112,6 +123,7 @@ export class OrtSam2Graphs implements Sam2Graphs {
   private posTokens: Float32Array | null = null;
 
   private constructor(
+    private readonly T: typeof ort.Tensor,
     readonly device: EngineDevice,
     private readonly sessions: Record<Exclude<ModelFileKey, 'constants'>, ort.InferenceSession>,
     manifest: ModelManifest,
@@ -131,15 +143,17 @@ export class OrtSam2Graphs implements Sam2Graphs {
     files: Record<ModelFileKey, ArrayBuffer>,
     options: OrtGraphsOptions,
   ): Promise<OrtSam2Graphs> {
-    if (options.device === 'wasm') ort.env.wasm.numThreads = Math.max(1, options.threads ?? 1);
+    const api = options.runtime?.api ?? ort;
+    if (options.device === 'wasm' && !options.runtime) ort.env.wasm.numThreads = Math.max(1, options.threads ?? 1);
     const constants = parseConstants(files.constants, `${manifest.id}/constants.json`);
     if (constants.numMaskmem !== manifest.bank.memoryFrames) {
       throw new Error(`${manifest.id}: constants.json has ${constants.numMaskmem} temporal rows, the manifest ${manifest.bank.memoryFrames} memory frames`);
     }
     const gpu = options.device === 'webgpu';
     const make = (key: Exclude<ModelFileKey, 'constants'>, gpuOutputs: string[] = []) =>
-      ort.InferenceSession.create(new Uint8Array(files[key]), {
-        executionProviders: [gpu ? 'webgpu' : 'wasm'],
+      api.InferenceSession.create(new Uint8Array(files[key]), {
+        executionProviders: [options.runtime?.executionProvider ?? (gpu ? 'webgpu' : 'wasm')],
+        ...(options.runtime ? { intraOpNumThreads: Math.max(1, options.threads ?? 1), interOpNumThreads: 1 } : {}),
         graphOptimizationLevel: 'all',
         ...(gpu && gpuOutputs.length > 0 ? { preferredOutputLocation: Object.fromEntries(gpuOutputs.map((n) => [n, GPU])) } : {}),
       });
@@ -150,7 +164,7 @@ export class OrtSam2Graphs implements Sam2Graphs {
       memory_attention: await make('memory_attention', ['conditioned_feats']),
       pointer_tpos: await make('pointer_tpos'),
     };
-    return new OrtSam2Graphs(options.device, sessions, manifest, constants);
+    return new OrtSam2Graphs(api.Tensor, options.device, sessions, manifest, constants);
   }
 
   async release(): Promise<void> {
@@ -184,7 +198,7 @@ export class OrtSam2Graphs implements Sam2Graphs {
 
   async encodeImage(pixels: Float32Array): Promise<FrameFeatures> {
     const s = this.imageSize;
-    const out = await this.run('vision_encoder', { pixel_values: new ort.Tensor('float32', pixels, [1, 3, s, s]) });
+    const out = await this.run('vision_encoder', { pixel_values: new this.T('float32', pixels, [1, 3, s, s]) });
     const hw = this.featureGrid * this.featureGrid;
     const feats2 = out['feats2']!;
     const tokens = toTokens(await cpuData(feats2), this.hiddenDim, hw);
@@ -203,8 +217,8 @@ export class OrtSam2Graphs implements Sam2Graphs {
       feats0: f.feats0,
       feats1: f.feats1,
       feats2_cond: conditioned === 'noMemory' ? f.feats2NoMem : (conditioned as OrtTensorHandle).tensor,
-      input_points: new ort.Tensor('float32', prompt.points, [1, 1, n, 2]),
-      input_labels: new ort.Tensor('int32', prompt.labels, [1, 1, n]),
+      input_points: new this.T('float32', prompt.points, [1, 1, n, 2]),
+      input_labels: new this.T('int32', prompt.labels, [1, 1, n]),
     });
     const low = out['low_res_mask']!;
     const dims = low.dims;
@@ -224,10 +238,10 @@ export class OrtSam2Graphs implements Sam2Graphs {
     const posTokens = this.posTokens;
     if (posTokens === null) throw new Error('attend before encodeImage');
     const out = await this.run('memory_attention', {
-      current_vision_features: new ort.Tensor('float32', features.tokens, [hw, 1, this.hiddenDim]),
-      current_vision_position_embeddings: new ort.Tensor('float32', posTokens, [hw, 1, this.hiddenDim]),
-      memory: new ort.Tensor('float32', memory, [rows, 1, this.memDim]),
-      memory_pos: new ort.Tensor('float32', memoryPos, [rows, 1, this.memDim]),
+      current_vision_features: new this.T('float32', features.tokens, [hw, 1, this.hiddenDim]),
+      current_vision_position_embeddings: new this.T('float32', posTokens, [hw, 1, this.hiddenDim]),
+      memory: new this.T('float32', memory, [rows, 1, this.memDim]),
+      memory_pos: new this.T('float32', memoryPos, [rows, 1, this.memDim]),
     });
     return new OrtTensorHandle(out['conditioned_feats']!);
   }
@@ -237,15 +251,15 @@ export class OrtSam2Graphs implements Sam2Graphs {
     const s = this.imageSize;
     const out = await this.run('memory_encoder', {
       feats2: f.feats2,
-      high_res_mask: mask instanceof Float32Array ? new ort.Tensor('float32', mask, [1, 1, s, s]) : (mask as OrtTensorHandle).tensor,
-      object_score_logits: new ort.Tensor('float32', Float32Array.of(objectScore), [1, 1]),
-      binarize: new ort.Tensor('float32', Float32Array.of(binarize ? 1 : 0), []),
+      high_res_mask: mask instanceof Float32Array ? new this.T('float32', mask, [1, 1, s, s]) : (mask as OrtTensorHandle).tensor,
+      object_score_logits: new this.T('float32', Float32Array.of(objectScore), [1, 1]),
+      binarize: new this.T('float32', Float32Array.of(binarize ? 1 : 0), []),
     });
     return { tokens: await cpuData(out['memory_tokens']!), pos: await cpuData(out['memory_pos']!) };
   }
 
   async pointerPositions(normalizedDiffs: Float32Array): Promise<Float32Array> {
-    const out = await this.run('pointer_tpos', { normalized_diffs: new ort.Tensor('float32', normalizedDiffs, [normalizedDiffs.length]) });
+    const out = await this.run('pointer_tpos', { normalized_diffs: new this.T('float32', normalizedDiffs, [normalizedDiffs.length]) });
     return cpuData(out['pointer_pos']!);
   }
 }

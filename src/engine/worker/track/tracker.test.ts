@@ -90,6 +90,29 @@ describe('Tracker on the fixture model', () => {
     expect(t.track(2)!.outputs.get(12)!.pointer).not.toBe(t.track(1)!.outputs.get(12)!.pointer);
   });
 
+  it('memories are stored as bfloat16 values, as the video predictor stores maskmem_features', async () => {
+    const { t, hooks } = tracker(DIMS, [A]);
+    await t.addPrompt(1, 2, A.first, { box: boxOn(A, A.first) });
+    const real = graphs.encodeMemory.bind(graphs);
+    let raw = 0;
+    graphs.encodeMemory = async (...a) => {
+      const m = await real(...a);
+      for (const v of new Uint32Array(m.tokens.buffer, m.tokens.byteOffset, m.tokens.length)) if (v & 0xffff) raw++;
+      return m;
+    };
+    try {
+      await t.propagate({ axis: 2, mode: 'forward', from: A.first, objects: [1] }, hooks());
+    } finally {
+      graphs.encodeMemory = real;
+    }
+    expect(raw).toBeGreaterThan(0); // the graph's own output has low bits set…
+    for (const out of t.track(1)!.outputs.values()) {
+      if (!out.tokens) continue;
+      const bits = new Uint32Array(out.tokens.buffer, out.tokens.byteOffset, out.tokens.length);
+      expect(bits.every((v) => (v & 0xffff) === 0)).toBe(true); // …the bank's memories do not
+    }
+  });
+
   it('the result depends on the bank: with its memory rows zeroed, tracking finds nothing', async () => {
     // Control for the test above: propagate with an empty bank (memory rows zeroed) → nothing is found.
     const { t, hooks, results } = tracker(DIMS, [A]);

@@ -17,7 +17,9 @@
  *   takes its object pointer from the decoder run on a box around the mask and a positive
  *   point at its innermost pixel; the memory is the mask itself (as add_new_mask does).
  * - Fixed-row memory graphs: bank trimming as in bank/assemble.ts selectForBank.
+ * - Memories are stored rounded to bfloat16, as the video predictor stores maskmem_features.
  */
+import { roundToBfloat16 } from '../bank/bf16.ts';
 import { assembleBank, BankBuffers, fixedGeometry, pointerDiffs, selectForBank, type BankShape } from '../bank/assemble.ts';
 import type { BankConfig } from '../bank/config.ts';
 import { promptContext } from '../bank/predictor.ts';
@@ -303,7 +305,7 @@ export class Tracker {
     const mem = await this.graphs.encodeMemory(f, high, objectScore, true);
     o.store(slice, {
       isConditioning: true,
-      tokens: mem.tokens,
+      tokens: roundToBfloat16(mem.tokens),
       pos: this.#positions.intern(mem.pos),
       pointer,
       objectScore,
@@ -347,7 +349,7 @@ export class Tracker {
     const mem = await this.graphs.encodeMemory(f, high, dec.objectScore, true);
     o.store(slice, {
       isConditioning: true,
-      tokens: mem.tokens,
+      tokens: roundToBfloat16(mem.tokens),
       pos: this.#positions.intern(mem.pos),
       pointer: dec.pointer,
       objectScore: dec.objectScore,
@@ -376,7 +378,7 @@ export class Tracker {
     }
     o.store(slice, {
       isConditioning: false,
-      tokens: mem.tokens,
+      tokens: roundToBfloat16(mem.tokens),
       pos: this.#positions.intern(mem.pos),
       pointer: dec.pointer,
       objectScore: dec.objectScore,
