@@ -28,6 +28,10 @@
  * N (real models, which are far slower on WASM: the 1-object run, default 60, memory read at
  * 21 and at N; the 3-object run is a third of it; only the largest thread count),
  * --models-dir DIR (where to look for real models, default models/), --no-micro.
+ *
+ * `--compare MODEL_DIR [--trace TRACE_DIR] [--threads N] [--port 4185]` instead measures one
+ * exported model (tools/export) on WASM in headless Chromium, WASM in Node, onnxruntime-node
+ * and PyTorch (the trace's timings): see tools/bench/engine/runtimes.ts.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -638,6 +642,11 @@ async function benchModel(model: ModelFiles, plan: ModelPlan, verdicts: string[]
 
 // ---------------------------------------------------------------- main
 async function main(): Promise<void> {
+  if (opt('--compare')) {
+    // One exported real-size model on every runtime (tools/bench/engine/runtimes.ts).
+    const { compareRuntimes } = await import('./engine/runtimes.ts');
+    return compareRuntimes(ROOT, { opt });
+  }
   const tStart = performance.now();
   console.log('SliceSAM engine benchmark (figures only; nothing is asserted)');
   console.log(`machine: ${machine()}`);

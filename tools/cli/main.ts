@@ -14,7 +14,10 @@ import { loadVolume, scanFiles, type VolumeSource } from '../../src/io/scan.ts';
 const USAGE = `usage:
   slicesam inspect PATH                 every volume under PATH (file or folder) as JSON
   slicesam convert PATH OUT.nii[.gz] [--series UID | --index N]
-                                        write one volume as NIfTI`;
+                                        write one volume as NIfTI
+  slicesam verify-model MODEL_DIR TRACE_DIR [--threads N] [--ablate memory]
+                                        the engine's tracker vs a PyTorch golden trace
+                                        (tools/export/export_sam2.py --trace)`;
 
 function describe(index: number, source: VolumeSource, volume: Volume | null, error: unknown) {
   return {
@@ -45,6 +48,10 @@ async function scan(path: string) {
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   try {
+    if (command === 'verify-model') {
+      const { verifyModel } = await import('./verify-model.ts');
+      return await verifyModel(rest);
+    }
     if (command === 'inspect' && rest.length === 1) {
       const { report, byPath } = await scan(rest[0]!);
       const volumes = [];

@@ -4,5 +4,12 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+if (args[0] === 'verify-model') {
+  // The engine only: verify-model does not load the I/O code main.ts imports.
+  const { verifyModel } = await import('./verify-model.ts');
+  process.exitCode = await verifyModel(args.slice(1));
+} else {
+  const { main } = await import('./main.ts');
+  process.exitCode = await main(args);
+}

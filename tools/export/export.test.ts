@@ -1,0 +1,98 @@
+/**
+ * The checkpoint exporter (tools/export, Python).
+ * 1. Its unit tests that need no PyTorch, through Python's unittest (CI runs these).
+ * 2. Export → PyTorch trace → `slicesam verify-model`, on a random-init SAM 2.1 tiny at
+ *    512 px: only where torch and the sam2 source import (SAM2_SRC = a facebookresearch/sam2
+ *    checkout); skipped otherwise, saying why. Several minutes on 2 cores.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const SAM2_SRC = process.env['SAM2_SRC'];
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+describe('exporter unit tests (no PyTorch)', () => {
+  it('python -m unittest tools/export/tests', () => {
+    const r = run(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tools/export/tests', '-t', 'tools/export']);
+    expect(r.out).toMatch(/Ran [1-9]\d* tests/);
+    expect(r.code, r.out).toBe(0);
+  });
+});
+
+/** Why the PyTorch test cannot run here, or null. */
+function torchMissing(): string | null {
+  if (!SAM2_SRC) return 'SAM2_SRC is not set (a facebookresearch/sam2 checkout; see models/README.md)';
+  const probe = "import sys; sys.path.insert(0, 'tools/export'); from slicesam_export import compat; compat.install(); import torch, sam2, nibabel, scipy";
+  const r = run(PYTHON, ['-c', probe], { PYTHONPATH: SAM2_SRC });
+  return r.code === 0 ? null : `torch / sam2 / nibabel / scipy do not import: ${r.out.trim().split('\n').pop()}`;
+}
+
+const missing = torchMissing();
+if (missing) process.stdout.write(`SKIPPED export-and-verify: ${missing}\n`);
+
+describe.skipIf(missing !== null)('export → PyTorch trace → verify-model (random-init SAM 2.1 tiny, 512 px)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slicesam-export-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const model = join(dir, 'model');
+  const trace = join(dir, 'trace');
+  const nifti = join(dir, 'slab.nii');
+  const verify = (traceDir: string, ...extra: string[]) => run('node', ['tools/cli/slicesam.mjs', 'verify-model', model, traceDir, ...extra]);
+
+  it('exports, traces, and the engine reproduces PyTorch', () => {
+    const conv = run('node', ['tools/cli/slicesam.mjs', 'convert', resolve(ROOT, '../shared/data/dicom/vs-seg-001-t1-mprage'), nifti]);
+    expect(conv.code, conv.out).toBe(0);
+    // Seed 3 gives partial masks (about half the slice) on this slab; other seeds give empty ones.
+    const exp = run(PYTHON, ['tools/export/export_sam2.py', '--model', 'sam2.1-tiny', '--random-init', '--seed', '3', '--image-size', '512',
+      '--out', model, '--trace', trace, '--trace-volume', nifti, '--trace-slices', '57:62'], { PYTHONPATH: SAM2_SRC! });
+    expect(exp.code, exp.out).toBe(0);
+    const m = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as { bank: { layout: string } };
+    expect(m.bank.layout).toBe('dynamic');
+    const v = verify(trace);
+    expect(v.code, v.out).toBe(0);
+    const mean = Number(/mean IoU ([\d.]+)/.exec(v.out)?.[1]);
+    expect(mean).toBeGreaterThanOrEqual(0.99);
+  }, 1_800_000);
+
+  it('control: with the memory zeroed the engine no longer agrees', () => {
+    const v = verify(trace, '--ablate', 'memory');
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toMatch(/FAIL/);
+  }, 900_000);
+
+  it('a checkpoint that does not fit the chosen config fails, naming the keys, and writes nothing', () => {
+    const ckpt = join(dir, 'sam21t.pt');
+    const save = `import sys, torch; sys.path.insert(0, 'tools/export')
+from slicesam_export.build import build
+from slicesam_export.presets import resolve
+p, s = resolve('sam2.1-tiny', 512, 'fp32'); m, _ = build(p, s, None, 0)
+torch.save({'model': m.state_dict()}, ${JSON.stringify(ckpt)})`;
+    const saved = run(PYTHON, ['-c', save], { PYTHONPATH: SAM2_SRC! });
+    expect(saved.code, saved.out).toBe(0);
+    const out = join(dir, 'never');
+    const r = run(PYTHON, ['tools/export/export_sam2.py', '--model', 'sam2.0-tiny', '--checkpoint', ckpt, '--image-size', '512', '--out', out], { PYTHONPATH: SAM2_SRC! });
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/does not fit configs\/sam2\/sam2_hiera_t.yaml/);
+    expect(r.out).toMatch(/3 unexpected: no_obj_embed_spatial, obj_ptr_tpos_proj.bias, obj_ptr_tpos_proj.weight/);
+    expect(existsSync(out)).toBe(false);
+  }, 600_000);
+
+  it('a degenerate trace (every mask empty) is refused', () => {
+    const bad = join(dir, 'degenerate');
+    cpSync(trace, bad, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(bad, 'trace.json'), 'utf8')) as { records: { maskPixels: number }[] };
+    for (const r of meta.records) r.maskPixels = 0;
+    writeFileSync(join(bad, 'trace.json'), JSON.stringify(meta));
+    const v = verify(bad);
+    expect(v.code).toBe(2);
+    expect(v.out).toMatch(/refused: degenerate trace/);
+  });
+});
