@@ -1,14 +1,17 @@
 /**
  * The checkpoint exporter (tools/export, Python).
- * 1. Its unit tests that need no PyTorch, through Python's unittest (CI runs these).
+ * 1. Its unit tests that need no PyTorch, through Python's unittest (CI runs these), and the
+ *    fp16-weights converter's output run on onnxruntime-node (needs only Python's onnx + NumPy).
  * 2. Export → PyTorch trace → `slicesam verify-model`, on a random-init SAM 2.1 tiny at
  *    512 px: only where torch and the sam2 source import (SAM2_SRC = a facebookresearch/sam2
- *    checkout); skipped otherwise, saying why. Several minutes on 2 cores.
+ *    checkout); skipped otherwise, saying why. Also the same export with --precision fp16 against
+ *    the same (fp32) trace. Several minutes on 2 cores.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -25,6 +28,46 @@ describe('exporter unit tests (no PyTorch)', () => {
     const r = run(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tools/export/tests', '-t', 'tools/export']);
     expect(r.out).toMatch(/Ran [1-9]\d* tests/);
     expect(r.code, r.out).toBe(0);
+  });
+});
+
+const onnxMissing = run(PYTHON, ['-c', 'import onnx, numpy']).code !== 0;
+if (onnxMissing) process.stdout.write('SKIPPED fp16 on onnxruntime: Python onnx / numpy do not import\n');
+
+describe.skipIf(onnxMissing)('fp16 weights, fp32 compute on onnxruntime (no PyTorch)', () => {
+  it('the converted tiny graph loads, keeps float32 I/O and matches the fp32 graph within fp16 weight rounding', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slicesam-fp16-'));
+    try {
+      const write = `import sys, numpy as np, onnx; sys.path.insert(0, 'tools/export')
+from tests.test_fp16 import tiny_model
+from slicesam_export.fp16 import convert_file
+onnx.save(tiny_model(np.random.default_rng(0), k=256), ${JSON.stringify(join(dir, 'fp32.onnx'))})
+onnx.save(tiny_model(np.random.default_rng(0), k=256), ${JSON.stringify(join(dir, 'fp16.onnx'))})
+print(convert_file(${JSON.stringify(join(dir, 'fp16.onnx'))}))`;
+      const w = run(PYTHON, ['-c', write]);
+      expect(w.code, w.out).toBe(0);
+      const x = Float32Array.from({ length: 4 * 256 }, (_, i) => Math.sin(i * 0.37) * 2);
+      const outputs: Float32Array[] = [];
+      for (const name of ['fp32', 'fp16']) {
+        const s = await ort.InferenceSession.create(join(dir, `${name}.onnx`));
+        const r = await s.run({ x: new ort.Tensor('float32', x, [4, 256]) });
+        expect(r['y']!.type).toBe('float32');
+        outputs.push(r['y']!.data as Float32Array);
+        await s.release();
+      }
+      const [a, b] = outputs as [Float32Array, Float32Array];
+      let maxDiff = 0;
+      let maxAbs = 0;
+      for (let i = 0; i < a.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+        maxAbs = Math.max(maxAbs, Math.abs(a[i]!));
+      }
+      // 256-term dot products of weights rounded to 11 bits: well within 1e-2 of the output scale, not exact.
+      expect(maxDiff).toBeGreaterThan(0);
+      expect(maxDiff).toBeLessThan(1e-2 * maxAbs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -61,6 +104,24 @@ describe.skipIf(missing !== null)('export → PyTorch trace → verify-model (ra
     const mean = Number(/mean IoU ([\d.]+)/.exec(v.out)?.[1]);
     expect(mean).toBeGreaterThanOrEqual(0.99);
   }, 1_800_000);
+
+  it('--precision fp16 (fp16 weights, fp32 compute): half the bytes, and the same trace still passes', () => {
+    const half = join(dir, 'model-fp16');
+    const exp = run(PYTHON, ['tools/export/export_sam2.py', '--model', 'sam2.1-tiny', '--random-init', '--seed', '3', '--image-size', '512',
+      '--precision', 'fp16', '--out', half], { PYTHONPATH: SAM2_SRC! });
+    expect(exp.code, exp.out).toBe(0);
+    type M = { precision: string; notes: string; files: Record<string, { bytes: number }> };
+    const m16 = JSON.parse(readFileSync(join(half, 'manifest.json'), 'utf8')) as M;
+    const m32 = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as M;
+    expect(m16.precision).toBe('fp16');
+    expect(m16.notes).toMatch(/fp16 weights, fp32 compute/);
+    const bytes = (m: M) => Object.values(m.files).reduce((t, f) => t + f.bytes, 0);
+    expect(bytes(m16)).toBeLessThan(0.55 * bytes(m32));
+    // Same random weights (seed 3), so PyTorch's fp32 trace applies; only the weights' fp16 rounding differs.
+    const v = run('node', ['tools/cli/slicesam.mjs', 'verify-model', half, trace]);
+    expect(v.code, v.out).toBe(0);
+    expect(Number(/mean IoU ([\d.]+)/.exec(v.out)?.[1])).toBeGreaterThanOrEqual(0.99);
+  }, 900_000);
 
   it('control: with the memory zeroed the engine no longer agrees', () => {
     const v = verify(trace, '--ablate', 'memory');

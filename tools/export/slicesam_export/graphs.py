@@ -205,9 +205,11 @@ def _export_graphs(model, grid, image_size, out_dir, precision, opset, log) -> N
             )
         dedupe_constants(path)
         check_interface(path, name)
+        note = ""
         if precision == "fp16":
-            to_fp16(path)
-        log(f"  {name}.onnx  {os.path.getsize(path):,} bytes")
+            note = f"  ({to_fp16(path)})"
+            check_interface(path, name)
+        log(f"  {name}.onnx  {os.path.getsize(path):,} bytes{note}")
 
 
 # Ranks of every input/output (tools/fixture-model/INTERFACE.md); all float32 but input_labels.

@@ -65,6 +65,9 @@ def manifest(
         # Our own export: nothing published to check it against (verify-model is the check).
         "status": "unverified",
         "precision": precision,
+        # Our fp16 is storage only (slicesam_export/fp16.py): the arithmetic stays float32, so
+        # the engine needs no shader-f16 for it.
+        "compute": "fp32",
         "imageSize": image_size,
         "bank": {"layout": "dynamic", "memoryFrames": num_maskmem, "maxObjectPointers": max_ptrs},
         "normalisation": {"mean": IMAGENET_MEAN, "std": IMAGENET_STD},

@@ -1,4 +1,4 @@
-"""The written ONNX files: one copy of each constant, the interface checked, fp16 conversion."""
+"""The written ONNX files: one copy of each constant, the interface checked, fp16 weights (fp16.py)."""
 from __future__ import annotations
 
 from typing import Dict
@@ -68,12 +68,13 @@ def check_interface(path: str, name: str) -> None:
             raise RuntimeError(f"{name}: {v.name} is {onnx.TensorProto.DataType.Name(t.elem_type)} rank {len(t.shape.dim)}, the engine needs rank {rank}")
 
 
-def to_fp16(path: str) -> None:
-    """fp16 weights and compute behind fp32 inputs/outputs (as the registry's fp16 exports)."""
-    try:
-        import onnx
-        from onnxconverter_common import float16
-    except ImportError as e:
-        raise RuntimeError(f"--precision fp16 needs the onnx and onnxconverter-common packages ({e})")
-    m = float16.convert_float_to_float16(onnx.load(path), keep_io_types=True)
-    onnx.save(m, path)
+def to_fp16(path: str) -> str:
+    """
+    fp16 weights, fp32 compute (fp16.py): float32 weights stored as float16, each Cast back to
+    float32 once where it is read; inputs, outputs and arithmetic stay float32. Returns a summary.
+    """
+    from .fp16 import convert_file
+
+    s = convert_file(path)
+    return (f"fp16 weights: {s['initializers']} initializers + {s['constants']} constants, {s['kept_fp32']} kept fp32, "
+            f"float weights {s['bytes_before']:,} -> {s['bytes_after']:,} bytes")

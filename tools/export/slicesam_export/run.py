@@ -32,6 +32,12 @@ def export(a, preset, size):
         f"Exported by tools/export/export_sam2.py from {preset.config} ({src}), {size} px, {a.precision}; "
         "memory_attention takes a dynamic number of memory rows (no padding)."
     )
+    if a.precision == "fp16":
+        notes += (
+            " fp16 weights, fp32 compute: the float32 weights are stored as float16 and each is Cast back to float32 "
+            "where it is read (tools/export/slicesam_export/fp16.py); inputs, outputs and arithmetic stay float32 "
+            "(scalars and values float16 cannot hold stay float32)."
+        )
     m = manifest(a.out, mid, preset.name + (" [random init]" if a.random_init else ""), preset.version, a.precision, size,
                  model.num_maskmem, model.max_obj_ptrs_in_encoder, origin, notes, a.url_prefix)
     write_json(os.path.join(a.out, "manifest.json"), m)
