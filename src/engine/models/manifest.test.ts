@@ -83,6 +83,8 @@ describe('restoreManifest', () => {
     ['version as number', (m) => { m.version = 2.1; }, 'version', /one of/],
     ['status', (m) => { m.status = 'maybe'; }, 'status', /one of "verified", "unverified"/],
     ['precision', (m) => { m.precision = 'int8'; }, 'precision', /one of "fp32", "fp16"/],
+    ['compute', (m) => { m.compute = 'int8'; }, 'compute', /one of "fp32", "fp16"/],
+    ['compute above the weights', (m) => { m.compute = 'fp16'; }, 'compute', /fp32 weights/],
     ['imageSize', (m) => { m.imageSize = 768; }, 'imageSize', /one of 1024, 512 \(got 768\)/],
     ['featureGrid contradicts imageSize', (m) => { m.featureGrid = 32; }, 'featureGrid', /imageSize \/ 16 = 64/],
     ['bank missing', (m) => { delete m.bank; }, 'bank', /must be an object/],

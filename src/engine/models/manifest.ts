@@ -69,6 +69,12 @@ export interface ModelManifest {
   version: SamVersion;
   status: ManifestStatus;
   precision: Precision;
+  /**
+   * The arithmetic: an fp16 model whose weights are only stored as float16 (Cast to float32
+   * where read, as tools/export writes them) computes in fp32 and needs no shader-f16.
+   * Left out, it is the precision.
+   */
+  compute: Precision;
   imageSize: ImageSize;
   /** Derived: imageSize / 16 (64 at 1024, 32 at 512). */
   featureGrid: number;
@@ -100,7 +106,7 @@ const ID_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const SHA256_RE = /^[0-9a-f]{64}$/;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const KNOWN_KEYS = new Set([
-  '$schema', 'id', 'name', 'version', 'status', 'precision', 'imageSize', 'featureGrid', 'bank', 'normalisation', 'files', 'origin', 'notes',
+  '$schema', 'id', 'name', 'version', 'status', 'precision', 'compute', 'imageSize', 'featureGrid', 'bank', 'normalisation', 'files', 'origin', 'notes',
 ]);
 
 type Obj = Record<string, unknown>;
@@ -149,6 +155,8 @@ export function restoreManifest(json: unknown, source: string): ModelManifest {
   const version = oneOf(root.version, 'version', ['2.0', '2.1'] as const);
   const status = root.status === undefined ? 'verified' : oneOf(root.status, 'status', ['verified', 'unverified'] as const);
   const precision = oneOf(root.precision, 'precision', ['fp32', 'fp16'] as const);
+  const compute = root.compute === undefined ? precision : oneOf(root.compute, 'compute', ['fp32', 'fp16'] as const);
+  if (precision === 'fp32' && compute === 'fp16') fail('compute', 'cannot be "fp16" for fp32 weights');
   const imageSize = oneOf(root.imageSize, 'imageSize', [1024, 512] as const);
   const featureGrid = imageSize / 16;
   if (root.featureGrid !== undefined && root.featureGrid !== featureGrid) {
@@ -196,7 +204,7 @@ export function restoreManifest(json: unknown, source: string): ModelManifest {
     files[key] = entry;
   }
 
-  const manifest: ModelManifest = { id, name, version, status, precision, imageSize, featureGrid, bank, normalisation, files };
+  const manifest: ModelManifest = { id, name, version, status, precision, compute, imageSize, featureGrid, bank, normalisation, files };
   if (root.origin !== undefined) {
     const o = obj(root.origin, 'origin');
     const origin: ModelOrigin = { repository: str(o.repository, 'origin.repository') };

@@ -4,7 +4,8 @@ import { parseConstants, toTokens, webgpuSupport } from './ort-graphs.ts';
 import fixture from '../../../../models/fixture/manifest.json' with { type: 'json' };
 
 const fp32 = restoreManifest(fixture, 'fixture');
-const fp16 = { ...fp32, precision: 'fp16' as const };
+const fp16 = { ...fp32, precision: 'fp16' as const, compute: 'fp16' as const };
+const fp16Stored = restoreManifest({ ...fixture, precision: 'fp16', compute: 'fp32' }, 'fp16-stored');
 const realNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
 
 function fakeGpu(adapter: { features: Set<string> } | null | 'throws'): void {
@@ -33,6 +34,11 @@ describe('webgpuSupport', () => {
     expect(await webgpuSupport(fp16)).toMatchObject({ ok: false, reason: expect.stringMatching(/shader-f16/) });
     fakeGpu({ features: new Set(['shader-f16']) });
     expect(await webgpuSupport(fp16)).toEqual({ ok: true });
+  });
+  it('fp16 weights with fp32 arithmetic (the exporter\'s fp16) need no shader-f16', async () => {
+    expect(fp16Stored).toMatchObject({ precision: 'fp16', compute: 'fp32' });
+    fakeGpu({ features: new Set() });
+    expect(await webgpuSupport(fp16Stored)).toEqual({ ok: true });
   });
 });
 

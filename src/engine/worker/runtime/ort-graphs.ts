@@ -275,7 +275,7 @@ export async function webgpuSupport(manifest: ModelManifest): Promise<{ ok: true
     return { ok: false, reason: `no WebGPU adapter (${(e as Error).message})` };
   }
   if (!adapter) return { ok: false, reason: 'no WebGPU adapter' };
-  if (manifest.precision === 'fp16' && !adapter.features.has('shader-f16')) {
+  if (manifest.compute === 'fp16' && !adapter.features.has('shader-f16')) {
     return { ok: false, reason: 'the GPU lacks shader-f16, which this fp16 model needs' };
   }
   return { ok: true };
