@@ -7,6 +7,7 @@
  *   // r.corrected: Float32Array on volume's grid; r.field: the multiplicative field
  */
 import * as Comlink from 'comlink';
+import { cancellableCall } from '../shared/cancellable-call.ts';
 import type { N4CorrectOptions, N4CorrectResult, N4Progress, N4Volume, N4WorkerApi } from './protocol.ts';
 
 export type { N4CorrectOptions, N4CorrectResult, N4Progress, N4Volume } from './protocol.ts';
@@ -22,10 +23,6 @@ export interface N4CallOptions extends N4CorrectOptions {
    * caller keeps using its volume, as the viewer does).
    */
   transfer?: boolean;
-}
-
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('Cancelled', 'AbortError');
 }
 
 export function createN4Worker(): Worker {
@@ -49,31 +46,17 @@ export class N4Client {
     const mask = volume.mask ? (transfer ? volume.mask : volume.mask.slice()) : null;
     const buffers = [data.buffer as ArrayBuffer, ...(mask ? [mask.buffer as ArrayBuffer] : [])];
     const plain: N4Volume = { data, dims: [...volume.dims], mask, ...(volume.spacing ? { spacing: [...volume.spacing] } : {}) };
-    let settled = false;
-    const progress = onProgress
-      ? Comlink.proxy((p: N4Progress) => {
-          if (!settled && !signal?.aborted) onProgress(p);
-        })
-      : undefined;
-    let onAbort: (() => void) | undefined;
-    // Rejects at once on abort; the worker stops at its next iteration.
-    const aborted = new Promise<never>((_, reject) => {
-      if (!signal) return;
-      onAbort = () => {
-        void this.api.cancel(id);
-        reject(abortError(signal));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      return await Promise.race([this.api.correct(Comlink.transfer(plain, buffers), options, id, progress), aborted]);
+      return await cancellableCall({
+        signal,
+        onProgress,
+        cancel: () => this.api.cancel(id), // the worker stops at its next iteration
+        run: (progress) => this.api.correct(Comlink.transfer(plain, buffers), options, id, progress),
+      });
     } catch (e) {
-      if (signal?.aborted) throw abortError(signal);
+      if (signal?.aborted) throw e; // the signal's own reason
       if (e instanceof Error && e.name === 'AbortError') throw new DOMException(e.message, 'AbortError');
       throw e;
-    } finally {
-      settled = true;
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -3,6 +3,7 @@
  * an AbortSignal and turns the worker's plain error data back into errors.
  */
 import * as Comlink from 'comlink';
+import { cancellableCall } from '../../shared/cancellable-call.ts';
 import type { Volume } from '../../shared/volume.ts';
 import {
   isIoErrorData,
@@ -32,10 +33,6 @@ export class IoError extends Error {
 export interface CallOptions {
   signal?: AbortSignal;
   onProgress?: IoProgressCallback;
-}
-
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('Cancelled', 'AbortError');
 }
 
 export class IoClient {
@@ -82,35 +79,16 @@ export class IoClient {
     { signal, onProgress }: CallOptions,
     run: (requestId: number, progress: IoProgressCallback | undefined) => Promise<T>,
   ): Promise<T> {
-    signal?.throwIfAborted();
     const requestId = this.#nextId++;
-    let settled = false;
-    const progress = onProgress
-      ? Comlink.proxy((p: Parameters<IoProgressCallback>[0]) => {
-          if (!settled && !signal?.aborted) onProgress(p);
-        })
-      : undefined;
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      if (!signal) return;
-      onAbort = () => {
-        void this.#api.cancel(requestId);
-        reject(abortError(signal));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      return await Promise.race([run(requestId, progress), aborted]);
+      return await cancellableCall({ signal, onProgress, cancel: () => this.#api.cancel(requestId), run: (progress) => run(requestId, progress) });
     } catch (e) {
-      if (signal?.aborted) throw abortError(signal);
+      if (signal?.aborted) throw e; // the signal's own reason
       if (isIoErrorData(e)) {
         if (e.code === 'cancelled') throw new DOMException('Cancelled', 'AbortError');
         throw new IoError(e.code, e.file, e.reason);
       }
       throw e;
-    } finally {
-      settled = true;
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
 }
