@@ -3,7 +3,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, transformWithOxc, type Plugin } from 'vite';
-import { niivueLazyGradient } from './tools/vite/niivue-lazy-gradient.ts';
+import { niivuePatches } from './tools/vite/niivue-patches.ts';
 
 /**
  * SharedArrayBuffer and multi-threaded wasm (onnxruntime-web) need a
@@ -153,7 +153,7 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   // Relative URLs: dist/ works from any static host under any base path.
   base: './',
-  plugins: [niivueLazyGradient(), appModels(), serviceWorker(), contentSecurityPolicy()],
+  plugins: [niivuePatches(), appModels(), serviceWorker(), contentSecurityPolicy()],
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },

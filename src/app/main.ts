@@ -4,7 +4,7 @@
  */
 import '../ui/app-shell.ts';
 import { IoClient } from '../io/worker/client.ts';
-import type { ViewerController } from '../viewer/viewer-controller.ts';
+import type { DisplayMode, ViewerController } from '../viewer/viewer-controller.ts';
 import { AppController } from './app-controller.ts';
 import { installTestHook, shouldInstallTestHook } from './test-hook.ts';
 import { registerServiceWorker } from './offline.ts';
@@ -21,11 +21,15 @@ async function start(): Promise<void> {
   host.append(canvas);
   shell.append(host);
 
-  // NiiVue is most of the app's JavaScript: it loads when the first case opens.
+  // ?display=cpu|gpu|stock overrides how the viewer colours slices (see DisplayMode).
+  const asked = new URLSearchParams(location.search).get('display');
+  const display = (['auto', 'cpu', 'gpu', 'stock'] as const satisfies readonly DisplayMode[]).find((m) => m === asked) ?? 'auto';
+
+  // NiiVue is most of the app's JavaScript: it loads when a folder is opened.
   const loadViewer = async (): Promise<ViewerController> => {
     const { ViewerController } = await import('../viewer/viewer-controller.ts');
     const v = new ViewerController();
-    await v.attach(canvas);
+    await v.attach(canvas, { display });
     return v;
   };
   const app = new AppController(shell, new IoClient(), loadViewer);

@@ -6,8 +6,10 @@
  */
 import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import type { Vec3 } from '../shared/volume.ts';
-import { SKIP_GRADIENT } from './gradient.ts';
+import { greyAlphaTexture, greyAlphaVolume, isGreyLut, type RawVoxels } from './display-texture.ts';
 import { nativeToRas, nativeToRasIndexer, rasToNative, type RasMapping } from './label-layer.ts';
+import { DISPLAY_TEXTURE, FAST_RANGE, SKIP_GRADIENT } from './niivue-hooks.ts';
+import { SLICE_SHADER } from './slice-shader.ts';
 import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type ViewPlane } from './prompt-layer.ts';
 
 export type { PromptGesture, PromptMark, PromptTool, ViewPlane } from './prompt-layer.ts';
@@ -57,6 +59,39 @@ export interface ViewerState {
   crosshair: CrosshairLocation | null;
   /** Canvas size in device pixels. */
   canvasSize: [number, number];
+  /** How slices are coloured (the resolved mode, never 'auto'). */
+  display: Exclude<DisplayMode, 'auto'>;
+  /** Background colour volumes made so far by the viewer's CPU path and by NiiVue's GPU path. */
+  colourVolumes: { cpu: number; niivue: number };
+}
+
+/**
+ * How slices are coloured and drawn:
+ *  - 'cpu': the background volume's colours computed on the CPU (display-texture.ts) and the
+ *    viewer's lean slice shader (slice-shader.ts); on a software GL, seconds become a tenth of
+ *    one when a volume is shown or its window changes, and each frame costs half;
+ *  - 'gpu': NiiVue's colour pass on the GPU (the cheaper one on real graphics hardware) and
+ *    the lean slice shader;
+ *  - 'stock': NiiVue's own colour pass and slice shader (comparison, fallback);
+ *  - 'auto': 'cpu' on a software GL (SwiftShader, llvmpipe and the like), else 'gpu'.
+ */
+export type DisplayMode = 'auto' | 'cpu' | 'gpu' | 'stock';
+
+export const DISPLAY_MODES: readonly DisplayMode[] = ['auto', 'cpu', 'gpu', 'stock'];
+
+/** Whether a WebGL renderer string names a software rasteriser. */
+export function isSoftwareRenderer(renderer: string): boolean {
+  return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
+}
+
+function rendererName(gl: WebGL2RenderingContext): string {
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name: unknown = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  return typeof name === 'string' ? name : '';
+}
+
+export interface ViewerOptions {
+  display?: DisplayMode;
 }
 
 const BACKGROUND = [0, 0, 0, 1];
@@ -98,6 +133,10 @@ export class ViewerController {
   #prompts: PromptLayer | null = null;
   #strokeBefore: Uint8Array | null = null;
   #refreshQueued = false;
+  /** While > 0, redraws asked for wait for the next animation frame (see #batched). */
+  #deferDraws = 0;
+  #display: Exclude<DisplayMode, 'auto'> = 'stock';
+  #colourVolumes = { cpu: 0, niivue: 0 };
   /** Called with the diff of each pen or eraser stroke. */
   onStroke: ((diff: LabelDiff) => void) | null = null;
 
@@ -112,7 +151,7 @@ export class ViewerController {
   }
 
   /** Attach to a canvas whose parent element decides its size. */
-  async attach(canvas: HTMLCanvasElement): Promise<void> {
+  async attach(canvas: HTMLCanvasElement, options: ViewerOptions = {}): Promise<void> {
     if (this.#nv) throw new Error('ViewerController is already attached');
     const nv = new Niivue({
       backColor: BACKGROUND,
@@ -154,7 +193,15 @@ export class ViewerController {
       { capture: true, signal: this.#listeners.signal },
     );
     await nv.attachToCanvas(canvas, false);
-    (nv.gl as unknown as Record<string, unknown>)[SKIP_GRADIENT] = true; // no 3D render shown yet
+    const mode = options.display ?? 'auto';
+    this.#display = mode === 'auto' ? (isSoftwareRenderer(rendererName(nv.gl)) ? 'cpu' : 'gpu') : mode;
+    const gl = nv.gl as unknown as Record<string, unknown>;
+    gl[SKIP_GRADIENT] = true; // no 3D render shown yet
+    gl[DISPLAY_TEXTURE] = (image: unknown, voxels: unknown, old: WebGLTexture | null) => this.#displayTexture(nv, image, voxels, old);
+    if (this.#display !== 'stock') {
+      (globalThis as Record<string, unknown>)[FAST_RANGE] = true;
+      nv.setCustomSliceShader(SLICE_SHADER);
+    }
     this.#nv = nv;
     this.#canvas = canvas;
     const prompts = new PromptLayer(nv, canvas, () => this.#drawPending());
@@ -162,6 +209,10 @@ export class ViewerController {
     // Prompt marks follow every redraw (slice changes, resizes, zoom).
     const drawScene = nv.drawScene.bind(nv);
     nv.drawScene = () => {
+      if (this.#deferDraws > 0) {
+        this.#drawNextFrame();
+        return undefined;
+      }
       this.#drawQueued = false; // whatever drew, a waiting redraw is done
       const out = drawScene();
       prompts.redraw();
@@ -182,26 +233,81 @@ export class ViewerController {
       colormap: 'gray',
       ...(range ? { cal_min: range.min, cal_max: range.max, trustCalMinMax: true } : {}),
     });
-    // The drawing belongs to the old grid: drop it before the new volume arrives.
-    if (nv.drawBitmap) nv.closeDrawing();
-    for (const old of [...nv.volumes]) nv.removeVolume(old);
-    nv.addVolume(image);
-    nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
+    this.#batched(() => {
+      // The drawing belongs to the old grid: drop it before the new volume arrives.
+      if (nv.drawBitmap) nv.closeDrawing();
+      for (const old of [...nv.volumes]) nv.removeVolume(old);
+      nv.addVolume(image);
+      nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
+    });
     this.#name = name;
     this.#crosshair = null;
-    nv.drawScene();
     this.#onChange?.();
+  }
+
+  /**
+   * Run NiiVue calls that each redraw the whole scene (adding a volume, changing the layout,
+   * the labels or their style) and draw once, in the next animation frame: the app makes
+   * several such calls in a row when a case opens, and on a software GL each frame costs
+   * tens of milliseconds. Pointer mapping draws a waiting frame first (#drawPending).
+   */
+  #batched<T>(work: () => T): T {
+    this.#deferDraws++;
+    try {
+      return work();
+    } finally {
+      this.#deferDraws--;
+      this.#drawNextFrame();
+    }
+  }
+
+  /**
+   * The background volume's colour texture from the CPU (the DISPLAY_TEXTURE hook), or null to
+   * let NiiVue make it: in 'gpu' and 'stock' mode, and for anything but a scalar volume under a grey
+   * colour map with NiiVue's plain min-to-max mapping (no negative map, modulation or atlas).
+   */
+  #displayTexture(nv: Niivue, image: unknown, voxels: unknown, old: WebGLTexture | null): WebGLTexture | null {
+    const im = image as {
+      hdr?: { datatypeCode?: number; intent_code?: number; scl_slope?: number; scl_inter?: number };
+      colormap?: string; colormapInvert?: boolean; colormapNegative?: string; colormapType?: number;
+      colormapLabel?: unknown; modulationImage?: unknown; cal_min?: number; cal_max?: number; opacity?: number;
+    } & Partial<RasMapping>;
+    const hdr = im.hdr;
+    const scalar = ArrayBuffer.isView(voxels) && !(voxels instanceof DataView) && !(voxels instanceof BigInt64Array) && !(voxels instanceof BigUint64Array) && !(voxels instanceof Uint8ClampedArray);
+    const plain = hdr && hdr.datatypeCode !== 128 && hdr.datatypeCode !== 2304 && hdr.intent_code !== 1002
+      && !im.colormapNegative && (im.colormapType ?? 0) === 0 && !im.colormapLabel && (im.modulationImage ?? null) === null
+      && im.dimsRAS && im.img2RASstart && im.img2RASstep && Number.isFinite(im.cal_min) && Number.isFinite(im.cal_max);
+    const lut = plain ? nv.colormap(im.colormap ?? 'gray', im.colormapInvert ?? false) : null;
+    if (this.#display !== 'cpu' || !scalar || !plain || !lut || !isGreyLut(lut)) {
+      this.#colourVolumes.niivue++;
+      return null;
+    }
+    const mapping = im as RasMapping;
+    const slope = hdr.scl_slope;
+    const greyAlpha = greyAlphaVolume({
+      voxels: voxels as RawVoxels,
+      slope: Number.isFinite(slope) ? slope! : 1,
+      intercept: Number.isFinite(hdr.scl_inter) ? hdr.scl_inter! : 0,
+      min: im.cal_min!,
+      max: im.cal_max!,
+      lut,
+      opacity: im.opacity ?? 1,
+    }, mapping);
+    const dims: [number, number, number] = [mapping.dimsRAS[1]!, mapping.dimsRAS[2]!, mapping.dimsRAS[3]!];
+    this.#colourVolumes.cpu++;
+    return greyAlphaTexture(nv.gl, old, dims, greyAlpha);
   }
 
   /** Show nothing. */
   clear(): void {
     const nv = this.#nv;
     if (!nv) return;
-    if (nv.drawBitmap) nv.closeDrawing();
-    for (const old of [...nv.volumes]) nv.removeVolume(old);
+    this.#batched(() => {
+      if (nv.drawBitmap) nv.closeDrawing();
+      for (const old of [...nv.volumes]) nv.removeVolume(old);
+    });
     this.#name = null;
     this.#crosshair = null;
-    nv.drawScene();
     this.#onChange?.();
   }
 
@@ -218,10 +324,12 @@ export class ViewerController {
     // No labels and no drawing: nothing to upload (an empty drawing texture of a large
     // volume costs seconds on a software GL); the drawing is made when first needed.
     if (!labels && !nv.drawBitmap) return;
-    if (!nv.drawBitmap || nv.drawBitmap.length !== voxels) nv.createEmptyDrawing();
-    nv.drawBitmap = labels ? nativeToRas(labels, mapping) : new Uint8Array(voxels);
-    nv.drawUndoBitmaps = [];
-    nv.refreshDrawing(true);
+    this.#batched(() => {
+      if (!nv.drawBitmap || nv.drawBitmap.length !== voxels) nv.createEmptyDrawing();
+      nv.drawBitmap = labels ? nativeToRas(labels, mapping) : new Uint8Array(voxels);
+      nv.drawUndoBitmaps = [];
+      nv.refreshDrawing(true);
+    });
   }
 
   /** The label layer in the shown volume's own voxel order, or null when there is none. */
@@ -249,9 +357,10 @@ export class ViewerController {
     // Only the colour tables need the new colours (the draw LUT is their last row);
     // updateGLVolume would rebuild the background volume and its gradients too
     // (hundreds of ms on a software GL).
-    if (nv.volumes.length > 0) nv.refreshColormaps();
-    if (nv.drawBitmap) nv.refreshDrawing(true);
-    else nv.drawScene();
+    this.#batched(() => {
+      if (nv.volumes.length > 0) nv.refreshColormaps();
+      if (nv.drawBitmap) nv.refreshDrawing(true);
+    });
   }
 
   setDrawMode(mode: DrawMode): void {
@@ -404,7 +513,7 @@ export class ViewerController {
     if (!image) return;
     image.cal_min = range.min;
     image.cal_max = range.max;
-    nv.updateGLVolume();
+    this.#batched(() => nv.updateGLVolume());
   }
 
   /** Label layer: opacity 0–1, and outline mode (only each object's rim is drawn). */
@@ -412,8 +521,9 @@ export class ViewerController {
     const nv = this.#require();
     nv.drawOpacity = outline ? 0.02 : opacity;
     nv.drawRimOpacity = outline ? Math.max(0.3, opacity) : -1;
-    if (nv.drawBitmap) nv.refreshDrawing(true);
-    else nv.drawScene();
+    this.#batched(() => {
+      if (nv.drawBitmap) nv.refreshDrawing(true);
+    });
   }
 
   /** One plane, the three planes, or the 3D render alone. */
@@ -421,8 +531,10 @@ export class ViewerController {
     const nv = this.#require();
     const type = { axial: SLICE_TYPE.AXIAL, coronal: SLICE_TYPE.CORONAL, sagittal: SLICE_TYPE.SAGITTAL, multiplanar: SLICE_TYPE.MULTIPLANAR, render: SLICE_TYPE.RENDER }[layout];
     this.#renderLayout = layout === 'render';
-    this.#syncGradient();
-    nv.setSliceType(type);
+    this.#batched(() => {
+      this.#syncGradient();
+      nv.setSliceType(type);
+    });
   }
 
   /** Brush and eraser size in voxels. */
@@ -435,9 +547,10 @@ export class ViewerController {
   setRenderTile(on: boolean): void {
     const nv = this.#require();
     this.#renderTile = on;
-    this.#syncGradient();
-    nv.opts.multiplanarShowRender = on ? SHOW_RENDER.ALWAYS : SHOW_RENDER.NEVER;
-    nv.drawScene();
+    this.#batched(() => {
+      this.#syncGradient();
+      nv.opts.multiplanarShowRender = on ? SHOW_RENDER.ALWAYS : SHOW_RENDER.NEVER;
+    });
   }
 
   /**
@@ -491,6 +604,8 @@ export class ViewerController {
       spacing: pixDims ? vec3(pixDims.slice(1, 4)) : null,
       crosshair: this.#crosshair,
       canvasSize: [this.#canvas?.width ?? 0, this.#canvas?.height ?? 0],
+      display: this.#display,
+      colourVolumes: { ...this.#colourVolumes },
     };
   }
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { patchGradientGL } from './niivue-lazy-gradient.ts';
-import { SKIP_GRADIENT } from '../../src/viewer/gradient.ts';
+import { patchCalMinMax, patchGradientGL, patchNiivue, patchRefreshLayers } from './niivue-patches.ts';
+import { DISPLAY_TEXTURE, FAST_RANGE, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -30,6 +30,8 @@ describe('the lazy-gradient patch of NiiVue', () => {
     expect(() => patchGradientGL('function somethingElse(params) {}')).toThrow(/NiiVue changed/);
     const twice = 'function gradientGL(params) {\n  let { gradientTexture } = params;\n}\n';
     expect(() => patchGradientGL(twice + twice)).toThrow(/not found once/);
+    expect(() => patchRefreshLayers('class A {\n  refreshLayers(overlayItem, layer) {\n    this.updateInterpolation(layer);\n  }\n}')).toThrow(/NiiVue changed/);
+    expect(() => patchCalMinMax('function other() {}')).toThrow(/NiiVue changed/);
   });
 
   it('the patched function skips its work only when the context says so', () => {
@@ -41,5 +43,105 @@ describe('the lazy-gradient patch of NiiVue', () => {
     gl[SKIP_GRADIENT] = true;
     expect(gradientGL({ gl, gradientTexture: 'old' })).toBe('old');
     expect(worked).toBe(1);
+  });
+});
+
+describe('the display-texture patch of refreshLayers', () => {
+  it('applies once to the installed NiiVue: the hook is asked, the raw upload and the orient pass depend on its answer', () => {
+    const code = niivueModule();
+    const patched = patchRefreshLayers(code);
+    const fn = patched.slice(patched.indexOf('  refreshLayers(overlayItem, layer) {'));
+    const body = fn.slice(0, fn.indexOf('    this.updateInterpolation(layer);\n  }'));
+    expect(body.split(`this.gl.${DISPLAY_TEXTURE}?.(overlayItem, img, this.volumeTexture)`)).toHaveLength(2);
+    expect(body).toContain('const uploadResult = slicesamTexture ? { orientShader } : setupVolumeTextureData({');
+    expect(body).toContain('if (!slicesamTexture) renderToOutputTexture({');
+    // the hook is asked where the background's colour texture is made, after `img` exists
+    expect(body.indexOf('const img = prepareLayerData(overlayItem);')).toBeLessThan(body.indexOf(DISPLAY_TEXTURE));
+    // and every patch applies together
+    expect(() => patchNiivue(code)).not.toThrow();
+  });
+
+  it('a texture from the hook replaces the upload and the per-slice draws; null keeps them', () => {
+    const code = `class V {
+  refreshLayers(overlayItem, layer) {
+    const img = prepareLayerData(overlayItem);
+    let outTexture = null;
+    if (layer === 0) {
+      outTexture = this.rgbaTex(this.volumeTexture, TEXTURE_CONSTANTS.TEXTURE0_BACK_VOL, overlayItem.dimsRAS);
+    }
+    let orientShader = 'U';
+    const uploadResult = setupVolumeTextureData({ img });
+    orientShader = uploadResult.orientShader;
+    renderToOutputTexture({
+      outTexture });
+    this.volumeTexture = outTexture;
+    this.updateInterpolation(layer);
+  }
+}
+return V;`;
+    const calls: string[] = [];
+    const V = new Function('prepareLayerData', 'setupVolumeTextureData', 'renderToOutputTexture', 'TEXTURE_CONSTANTS', patchRefreshLayers(code))(
+      (o: { img: string }) => o.img,
+      () => { calls.push('upload'); return { orientShader: 'I' }; },
+      () => calls.push('orient'),
+      { TEXTURE0_BACK_VOL: 0 },
+    ) as new () => { gl: Record<string, unknown>; volumeTexture: unknown; rgbaTex(): string; updateInterpolation(): void; refreshLayers(o: unknown, l: number): void };
+    const v = new V();
+    v.rgbaTex = () => 'niivue texture';
+    v.updateInterpolation = () => undefined;
+    v.gl = {};
+    v.refreshLayers({ img: 'voxels' }, 0);
+    expect([v.volumeTexture, calls]).toEqual(['niivue texture', ['upload', 'orient']]);
+    calls.length = 0;
+    const asked: unknown[] = [];
+    v.gl[DISPLAY_TEXTURE] = (...args: unknown[]) => { asked.push(args); return 'cpu texture'; };
+    v.refreshLayers({ img: 'voxels' }, 0);
+    expect([v.volumeTexture, calls]).toEqual(['cpu texture', []]);
+    expect(asked).toEqual([[{ img: 'voxels' }, 'voxels', 'niivue texture']]);
+    v.gl[DISPLAY_TEXTURE] = () => null;
+    v.refreshLayers({ img: 'voxels' }, 0);
+    expect([v.volumeTexture, calls]).toEqual(['niivue texture', ['upload', 'orient']]);
+  });
+});
+
+describe('the fast-range patch of calMinMax', () => {
+  it('applies once to the installed NiiVue, before its first loop', () => {
+    const code = niivueModule();
+    const patched = patchCalMinMax(code);
+    expect(patched.split(`globalThis.${FAST_RANGE} === true`)).toHaveLength(2);
+    const fn = patched.indexOf('function calMinMax(nvImage, vol = Number.POSITIVE_INFINITY, isBorder = true) {');
+    expect(patched.indexOf(FAST_RANGE, fn)).toBeLessThan(patched.indexOf('const borderFrac', fn));
+  });
+
+  it('with the flag and a trusted range: that range, and the global range of every voxel of the frame', () => {
+    const code = `function intensityRaw2Scaled(nvImage, raw) { return raw * nvImage.hdr.scl_slope + nvImage.hdr.scl_inter; }
+function calMinMax(nvImage, vol = Number.POSITIVE_INFINITY, isBorder = true) {
+  let mn = Number.POSITIVE_INFINITY;
+  return 'niivue';
+}
+return calMinMax;`;
+    const cmapper = { colormapFromKey: (k: string) => (k === 'fixed' ? { min: 0, max: 5 } : {}) };
+    const calMinMax = new Function('cmapper', patchCalMinMax(code))(cmapper) as (im: Record<string, unknown>) => unknown;
+    const image = (over: Record<string, unknown> = {}) => ({
+      trustCalMinMax: true, _colormap: 'gray', frame4D: 1,
+      hdr: { cal_min: 10, cal_max: 90, scl_slope: 2, scl_inter: -1, dims: [3, 2, 2, 1] },
+      img: Int16Array.from([1, 2, 3, 4, -7, 50, 3, 120]), ...over,
+    });
+    const g = globalThis as Record<string, unknown>;
+    const was = g[FAST_RANGE];
+    try {
+      g[FAST_RANGE] = true;
+      const im: Record<string, unknown> = image();
+      expect(calMinMax(im)).toEqual([10, 90, 10, 90]);
+      // frame 1 of 2: voxels -7 … 120, scaled ×2 − 1
+      expect([im.cal_min, im.cal_max, im.robust_min, im.robust_max, im.global_min, im.global_max]).toEqual([10, 90, 10, 90, -15, 239]);
+      expect(calMinMax(image({ trustCalMinMax: false }))).toBe('niivue');
+      expect(calMinMax(image({ hdr: { cal_min: 5, cal_max: 5, scl_slope: 1, scl_inter: 0, dims: [3, 2, 2, 1] } }))).toBe('niivue');
+      expect(calMinMax(image({ _colormap: 'fixed' }))).toBe('niivue');
+      g[FAST_RANGE] = false;
+      expect(calMinMax(image())).toBe('niivue');
+    } finally {
+      g[FAST_RANGE] = was;
+    }
   });
 });
