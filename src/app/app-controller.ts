@@ -290,6 +290,7 @@ export class AppController {
   async openFiles(picked: ScanInput[]): Promise<void> {
     if (picked.length === 0) return;
     const { inputs, folder } = stripTopFolder(picked);
+    void this.#ensureViewer(); // NiiVue loads while the files are scanned
     await this.#leaveCase();
     const signal = this.#begin({ label: `Scanning ${plural(inputs.length, 'file')}…`, done: 0, total: inputs.length });
     let result: ScanResult;
@@ -359,6 +360,7 @@ export class AppController {
   }
 
   async #openRoot(root: FileSystemDirectoryHandle, kind: 'folder' | 'demo'): Promise<void> {
+    void this.#ensureViewer(); // NiiVue loads while the folder is read
     await this.#leaveCase();
     const record = await persistence.saveRoot(root);
     const outputFolder = DEFAULT_OUTPUT_FOLDER;
