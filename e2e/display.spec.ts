@@ -3,15 +3,15 @@
  * opens in three pages: ?display=stock (NiiVue's orient pass and slice shader), ?display=cpu
  * (colours computed on the CPU and the viewer's lean slice shader, what a software GL gets
  * by default) and ?display=gpu (NiiVue's colours, the lean shader: what a real GPU gets).
- * Each case is shown just opened, with a brushed object filled and as an outline, and after a
- * window preset; the canvas of each page must match the stock page's within 2 of 255 per
+ * Each case is shown just opened, with a brushed object filled and as an outline, after a
+ * window preset, and as the 3D render; the canvas of each page must match the stock page's within 2 of 255 per
  * channel, and differ at all in at most 0.2 % of its pixels. Cases: the head of
  * ../shared/data/nifti_space stored as RAS and as PIR (uint8 files), a CT-like int16 volume,
  * a float32 volume with negative values and NaN, and an oblique uint16 volume, all written
  * into the folder by this test.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { idle, scribble, state } from './app-helpers.ts';
@@ -56,7 +56,7 @@ function folderFiles(): { path: string; base64: string }[] {
   ];
 }
 const CASES = ['RAS.nii.gz', 'PIR.nii.gz', 'ct-int16.nii', 'float32.nii', 'oblique-uint16.nii'];
-const STATES = ['opened', 'labels', 'outline', 'window'] as const;
+const STATES = ['opened', 'labels', 'outline', 'window', 'render'] as const;
 
 const pages = {} as Record<Mode, { context: BrowserContext; page: Page }>;
 /** PNG of the viewer canvas per mode, case and state. */
@@ -163,6 +163,9 @@ for (const name of CASES) {
       await page.getByLabel('Window', { exact: true }).selectOption('soft-tissue');
       await idle(page);
       shots.set(`${mode}/${name}/window`, await canvasShot(page));
+      await page.keyboard.press('5'); // the 3D render: volume and labels, lit by the gradient volume
+      shots.set(`${mode}/${name}/render`, await canvasShot(page));
+      await page.keyboard.press('4');
     }
     const safe = name.replace(/[^a-z0-9]+/gi, '-');
     const { page } = pages.stock;
@@ -187,5 +190,7 @@ for (const name of CASES) {
     }
     // one screenshot per case for people: the fast (cpu) display, labels filled, after the window preset
     await pages.cpu.page.screenshot({ path: join(SHOTS, `display-${safe}-cpu.png`) });
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(join(SHOTS, `display-${safe}-render-cpu.png`), shots.get(`cpu/${name}/render`)!);
   });
 }
