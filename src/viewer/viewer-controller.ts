@@ -9,6 +9,7 @@ import type { Vec3 } from '../shared/volume.ts';
 import { greyAlphaTexture, greyAlphaVolume, isGreyLut, type RawVoxels } from './display-texture.ts';
 import { nativeToRas, nativeToRasIndexer, rasToNative, type RasMapping } from './label-layer.ts';
 import { DISPLAY_TEXTURE, FAST_RANGE, SKIP_GRADIENT } from './niivue-hooks.ts';
+import { isSoftwareRenderer } from './renderer.ts';
 import { SLICE_SHADER } from './slice-shader.ts';
 import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type ViewPlane } from './prompt-layer.ts';
 
@@ -76,13 +77,6 @@ export interface ViewerState {
  *  - 'auto': 'cpu' on a software GL (SwiftShader, llvmpipe and the like), else 'gpu'.
  */
 export type DisplayMode = 'auto' | 'cpu' | 'gpu' | 'stock';
-
-export const DISPLAY_MODES: readonly DisplayMode[] = ['auto', 'cpu', 'gpu', 'stock'];
-
-/** Whether a WebGL renderer string names a software rasteriser. */
-export function isSoftwareRenderer(renderer: string): boolean {
-  return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
-}
 
 function rendererName(gl: WebGL2RenderingContext): string {
   const info = gl.getExtension('WEBGL_debug_renderer_info');
