@@ -24,3 +24,10 @@ export const DISPLAY_TEXTURE = '__slicesamDisplayTexture';
  * NiiVue's copy of the central region (a sixth of the cost for a large volume).
  */
 export const FAST_RANGE = '__slicesamFastRange';
+
+/**
+ * WebGL context property: a function NiiVue's refreshDrawing calls to upload the drawing,
+ * `(texture, drawing, dims) => boolean`, with the drawing texture bound; true means it was
+ * uploaded (NiiVue then skips its own upload of the whole volume).
+ */
+export const DRAWING_UPLOAD = '__slicesamDrawingUpload';

@@ -8,7 +8,8 @@ import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import type { Vec3 } from '../shared/volume.ts';
 import { greyAlphaTexture, greyAlphaVolume, isGreyLut, type RawVoxels } from './display-texture.ts';
 import { nativeToRas, nativeToRasIndexer, rasToNative, type RasMapping } from './label-layer.ts';
-import { DISPLAY_TEXTURE, FAST_RANGE, SKIP_GRADIENT } from './niivue-hooks.ts';
+import { DrawingUploads } from './drawing-upload.ts';
+import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, SKIP_GRADIENT } from './niivue-hooks.ts';
 import { isSoftwareRenderer } from './renderer.ts';
 import { SLICE_SHADER } from './slice-shader.ts';
 import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type ViewPlane } from './prompt-layer.ts';
@@ -64,6 +65,8 @@ export interface ViewerState {
   display: Exclude<DisplayMode, 'auto'>;
   /** Background colour volumes made so far by the viewer's CPU path and by NiiVue's GPU path. */
   colourVolumes: { cpu: number; niivue: number };
+  /** Label voxels sent to the GPU so far (only changed slices are sent). */
+  drawingVoxelsUploaded: number;
 }
 
 /**
@@ -131,6 +134,7 @@ export class ViewerController {
   #deferDraws = 0;
   #display: Exclude<DisplayMode, 'auto'> = 'stock';
   #colourVolumes = { cpu: 0, niivue: 0 };
+  #drawingUploads = new DrawingUploads();
   /** Called with the diff of each pen or eraser stroke. */
   onStroke: ((diff: LabelDiff) => void) | null = null;
 
@@ -192,6 +196,14 @@ export class ViewerController {
     const gl = nv.gl as unknown as Record<string, unknown>;
     gl[SKIP_GRADIENT] = true; // no 3D render shown yet
     gl[DISPLAY_TEXTURE] = (image: unknown, voxels: unknown, old: WebGLTexture | null) => this.#displayTexture(nv, image, voxels, old);
+    gl[DRAWING_UPLOAD] = (texture: WebGLTexture | null, drawing: Uint8Array, dims: ArrayLike<number>) => this.#drawingUploads.upload(nv.gl, texture, drawing, dims);
+    // NiiVue snapshots the whole drawing (run-length encoded) after every stroke for its own
+    // undo, 150 ms for a 512×512×120 series; the app keeps its own undo (diffs), so the snapshot
+    // is skipped where it is only that (with fills overwriting, NiiVue's default).
+    const addUndoBitmap = nv.drawAddUndoBitmap.bind(nv);
+    nv.drawAddUndoBitmap = (fillOverwrites = true) => {
+      if (!fillOverwrites) addUndoBitmap(fillOverwrites);
+    };
     if (this.#display !== 'stock') {
       (globalThis as Record<string, unknown>)[FAST_RANGE] = true;
       nv.setCustomSliceShader(SLICE_SHADER);
@@ -365,11 +377,6 @@ export class ViewerController {
     }
     nv.setDrawingEnabled(true);
     nv.setPenValue(mode.kind === 'pen' ? mode.value : 0, false);
-  }
-
-  /** Undo the last drawing stroke. */
-  undoDrawing(): void {
-    this.#require().drawUndo();
   }
 
   #strokeEnded(): void {
@@ -600,6 +607,7 @@ export class ViewerController {
       canvasSize: [this.#canvas?.width ?? 0, this.#canvas?.height ?? 0],
       display: this.#display,
       colourVolumes: { ...this.#colourVolumes },
+      drawingVoxelsUploaded: this.#drawingUploads.uploadedVoxels,
     };
   }
 

@@ -36,9 +36,13 @@
  *     come in, one every --key-ms (20) ms, and the frames that show a new
  *     slice (the figure the target is judged on). Once without labels (before the boxes) and once with the
  *     boxes' labels shown. Target: ≥ 30 fps.
+ *  4. brush (no target): three strokes of 30 pointer moves with the brush (p) on axial slices,
+ *     each move awaited until the page handled it (NiiVue paints and uploads the drawing in the
+ *     move's handler); ms per move, pointerup → undo step, label voxels sent to the GPU.
  *
  * Options: --runs N (3 opens), --boxes N (6), --steps N (60 each way with
- * labels), --port N (4175), --dist DIR (serve another build, e.g.
+ * labels), --port N (4175), --display MODE (the viewer's display path, ?display=auto|cpu|gpu|stock:
+ * stock is NiiVue's own colour pass and slice shader, for a comparison in the same build), --dist DIR (serve another build, e.g.
  * `npx vite build --minify false --outDir /tmp/slicesam-ui-plain` for
  * readable names in the profile), --timeout S (60 per wait), --profile (one
  * more open, not in the median, under the V8 sampling profiler (CDP): the
@@ -72,7 +76,9 @@ const PROFILE = flag('--profile');
 const SERIES_DIR = resolve(ROOT, '../shared/data/dicom/vs-seg-001-t1-mprage');
 const FOLDER = 'bench-ui-mprage';
 const SERIES_SUBFOLDER = 'vs-seg-001-t1-mprage';
-const APP = '/?model=fixture-512';
+/** --display MODE: the viewer's display path (?display=…: auto, cpu, gpu, stock), e.g. stock for NiiVue's own in the same build. */
+const DISPLAY = args.opt('--display');
+const APP = `/?model=fixture-512${DISPLAY ? `&display=${encodeURIComponent(DISPLAY)}` : ''}`;
 const BLANK = '/favicon.svg';
 const OPEN_TARGET_MS = 1500;
 const FPS_TARGET = 30;
@@ -253,6 +259,45 @@ async function dragBox(page: Page, g: Geometry, slice: number): Promise<BoxRun> 
   return { slice, rec, ms, paintedMs, voxelsAdded: voxelsAfter - voxelsBefore, model: model && rec.upAt !== null ? { start: model.start - rec.upAt, ms: model.ms } : null };
 }
 
+interface BrushRun {
+  moves: number;
+  /** Wall time of the pointer moves of the stroke, per move (each waits until the page handled it). */
+  msPerMove: number;
+  /** pointerup → the stroke is an undo step. */
+  upToStepMs: number | null;
+  voxelsAdded: number;
+  /** Label voxels sent to the GPU during the stroke (only changed slices are sent). */
+  voxelsUploaded: number | null;
+}
+
+/** A brush stroke across the axial tile: MOVES pointer moves with the button down. */
+async function brushStroke(page: Page, g: Geometry, slice: number, moves: number): Promise<BrushRun> {
+  await goToSlice(page, g, slice);
+  await page.keyboard.press('p');
+  const other = [0, 1, 2].filter((a) => a !== g.axis);
+  const nu = g.dims[other[0]!]!, nv = g.dims[other[1]!]!;
+  const [x0, y0] = await clientPoint(page, ijk(g, Math.round(nu * 0.35), Math.round(nv * 0.45), slice));
+  const [x1, y1] = await clientPoint(page, ijk(g, Math.round(nu * 0.65), Math.round(nv * 0.55), slice));
+  const before = (await page.evaluate(() => window.__slicesam!.annotation()))?.historySize ?? 0;
+  const voxelsBefore = await labelVoxels(page);
+  const uploadedBefore = (await snapshot(page)).viewer?.drawingVoxelsUploaded;
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  const t0 = performance.now();
+  for (let i = 1; i <= moves; i++) await page.mouse.move(x0 + ((x1 - x0) * i) / moves, y0 + ((y1 - y0) * i) / moves);
+  const movesMs = performance.now() - t0;
+  const t1 = performance.now();
+  await page.mouse.up();
+  const stepped = await page.waitForFunction((n) => (window.__slicesam!.annotation()?.historySize ?? 0) > n, before, { timeout: TIMEOUT_MS })
+    .then(() => performance.now() - t1, () => null);
+  await page.keyboard.press('Escape');
+  const uploadedAfter = (await snapshot(page)).viewer?.drawingVoxelsUploaded;
+  return {
+    moves, msPerMove: movesMs / moves, upToStepMs: stepped, voxelsAdded: (await labelVoxels(page)) - voxelsBefore,
+    voxelsUploaded: uploadedBefore === undefined || uploadedAfter === undefined ? null : uploadedAfter - uploadedBefore,
+  };
+}
+
 interface ScrollRun {
   name: string;
   fig: ScrollFigures;
@@ -345,6 +390,9 @@ async function main(): Promise<void> {
     note('scroll with labels…');
     const from = Math.max(0, Math.min(count - 1 - STEPS, mid - Math.floor(STEPS / 2)));
     scrolls.push(await scroll(page, g, 'labels shown', from, Math.min(STEPS, count - 1)));
+    note('brush strokes…');
+    const strokes: BrushRun[] = [];
+    for (let k = 0; k < 3; k++) strokes.push(await brushStroke(page, g, mid + 4 * k - 4, 30));
     const final = await snapshot(page);
     const loadEnd = loadAverage();
 
@@ -356,7 +404,7 @@ async function main(): Promise<void> {
       `load average (1/5/15 min) at start ${loadStart}, at end ${loadEnd}`);
     log(`browser: Chromium ${browser.version()} (headless; WebGL2: ${info.webgl}); navigator.hardwareConcurrency ${info.cores}; ` +
       `crossOriginIsolated ${info.isolated}; viewport 1280×800 @1x; engine ${ann?.device ?? '?'}`);
-    log(`build: ${previewDist({ root: ROOT, dist: DIST })}`);
+    log(`build: ${previewDist({ root: ROOT, dist: DIST })}; page ${APP}; viewer display ${final.viewer?.display ?? '? (a build before display modes)'}`);
     log();
 
     // 1.
@@ -419,6 +467,13 @@ async function main(): Promise<void> {
     }
     log(`  later boxes (model warm): median ${fmt(median(warm))} ms over ${warm.length} (each: ${warm.map((x) => fmt(x)).join(', ')})`);
     log(`  annotation: ${ann?.historySize ?? '?'} steps, model ${ann?.modelId ?? '?'} on ${ann?.device ?? '?'}, prompted ${JSON.stringify(ann?.prompted ?? {})}`);
+    log();
+
+    // 4.
+    log(`4. Brush strokes on an axial slice (p): 30 pointer moves with the button down, each awaited until the page handled it; then pointerup → undo step`);
+    log(table(['stroke', 'ms per move', 'pointerup → step ms', 'label voxels added', 'label voxels sent to the GPU'],
+      strokes.map((b, i) => [String(i + 1), fmt(b.msPerMove, 1), fmt(b.upToStepMs), fmt(b.voxelsAdded), b.voxelsUploaded === null ? '? (older build)' : fmt(b.voxelsUploaded)])));
+    log(`  median ${fmt(median(strokes.map((b) => b.msPerMove)), 1)} ms per move (no target set)`);
     log();
 
     // verdicts

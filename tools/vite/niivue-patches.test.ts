@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { patchCalMinMax, patchGradientGL, patchNiivue, patchRefreshLayers } from './niivue-patches.ts';
-import { DISPLAY_TEXTURE, FAST_RANGE, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
+import { patchCalMinMax, patchGradientGL, patchNiivue, patchRefreshDrawing, patchRefreshLayers } from './niivue-patches.ts';
+import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -143,5 +143,53 @@ return calMinMax;`;
     } finally {
       g[FAST_RANGE] = was;
     }
+  });
+});
+
+describe('the drawing-upload patch of refreshDrawing', () => {
+  it('applies once to the installed NiiVue: the hook uploads, NiiVue\'s whole-volume upload only without it; no scan unless smoothing', () => {
+    const code = niivueModule();
+    const patched = patchRefreshDrawing(code);
+    const fn = patched.slice(patched.indexOf('  refreshDrawing(isForceRedraw = true, useClickToSegmentBitmap = false) {'));
+    const body = fn.slice(0, fn.indexOf('\n  }\n'));
+    expect(body).toContain(`if (!this.gl.${DRAWING_UPLOAD}?.(this.drawTexture, bitmapDataSource, dims)) this.gl.texSubImage3D(`);
+    expect(body).not.toContain('const hasAnyVoxel');
+    expect(body).toContain('this.opts.smoothDrawing > 0 && !this.opts.is2DSliceShader && bitmapDataSource.some(');
+  });
+
+  it('the hook decides: true skips NiiVue\'s upload, false or no hook keeps it', () => {
+    const code = `class V {
+  refreshDrawing(isForceRedraw = true, useClickToSegmentBitmap = false) {
+    const bitmapDataSource = this.drawBitmap;
+    const dims = [3, 2, 2, 2];
+      this.gl.texSubImage3D(this.gl.TEXTURE_3D, 0, 0, 0, 0, dims[1], dims[2], dims[3], this.gl.RED, this.gl.UNSIGNED_BYTE, bitmapDataSource);
+    const hasAnyVoxel = bitmapDataSource.some((v) => v !== 0);
+    if (this.opts.smoothDrawing > 0 && !this.opts.is2DSliceShader && hasAnyVoxel) {
+      this.smoothed = true;
+    }
+    if (isForceRedraw) {
+      this.drawScene();
+    }
+  }
+}
+return V;`;
+    const V = new Function(patchRefreshDrawing(code))() as new () => { gl: Record<string, unknown>; drawBitmap: Uint8Array; drawTexture: string; opts: Record<string, unknown>; smoothed?: boolean; drawScene(): void; refreshDrawing(force: boolean): void };
+    const v = new V();
+    let niivueUploads = 0;
+    const hooked: unknown[] = [];
+    v.gl = { TEXTURE_3D: 1, RED: 2, UNSIGNED_BYTE: 3, texSubImage3D: () => { niivueUploads++; } };
+    v.drawBitmap = Uint8Array.of(0, 0, 1, 0, 0, 0, 0, 0);
+    v.drawTexture = 'tex';
+    v.opts = { smoothDrawing: 0, is2DSliceShader: false };
+    v.drawScene = () => undefined;
+    v.refreshDrawing(false);
+    expect(niivueUploads).toBe(1);
+    v.gl[DRAWING_UPLOAD] = (...args: unknown[]) => { hooked.push(args); return true; };
+    v.refreshDrawing(false);
+    expect([niivueUploads, hooked]).toEqual([1, [['tex', v.drawBitmap, [3, 2, 2, 2]]]]);
+    v.gl[DRAWING_UPLOAD] = () => false;
+    v.opts.smoothDrawing = 1;
+    v.refreshDrawing(false);
+    expect([niivueUploads, v.smoothed]).toEqual([2, true]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Build-time patches of NiiVue's module, each a few inserted lines that consult a hook the
  * viewer sets (src/viewer/niivue-hooks.ts); without the hook NiiVue behaves as shipped. All
- * three remove work that costs seconds on a software GL (SwiftShader, the GL of a laptop
+ * of them remove work that costs from a tenth of a second to seconds on a software GL (SwiftShader, the GL of a laptop
  * without a usable GPU driver and of this project's test machine) for a 512×512×120 series:
  *
  *  - gradientGL: the gradient volume (a blur and a Sobel pass over every slice) lights only
@@ -11,6 +11,10 @@
  *    one draw per slice into a 3D texture (2.3 of 3.4 s of GL work for that series).
  *  - calMinMax: with a trusted display range, the global minimum and maximum come from one
  *    tight loop (FAST_RANGE) instead of a copy of the central region (150 ms).
+ *  - refreshDrawing: the label drawing goes to the GPU through the viewer (DRAWING_UPLOAD),
+ *    which sends only the slices that changed, instead of the whole volume on every brush step
+ *    and every propagated slice; and the scan for any drawn voxel runs only where it is used
+ *    (drawing smoothing, off here).
  *
  * Each patch fails the build when NiiVue's code no longer has the shape it expects, so an
  * upgrade cannot silently drop one. (Vite's dev server pre-bundles NiiVue without plugins:
@@ -18,7 +22,7 @@
  */
 import type { Plugin } from 'vite';
 
-import { DISPLAY_TEXTURE, FAST_RANGE, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
+import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
 
 const MODULE = /[\\/]@niivue[\\/]niivue[\\/]build[\\/]niivue[\\/]index\.js$/;
 
@@ -95,9 +99,19 @@ export function patchCalMinMax(code: string): string {
   return replaceOnceIn(code, fn, start, start + fast);
 }
 
+/** refreshDrawing lets the context's DRAWING_UPLOAD hook upload the drawing, and scans it only for smoothing. */
+export function patchRefreshDrawing(code: string): string {
+  const fn = (c: string): [number, number] => region(c, '  refreshDrawing(isForceRedraw = true, useClickToSegmentBitmap = false) {', '    if (isForceRedraw) {\n      this.drawScene();\n    }\n  }');
+  const upload = 'this.gl.texSubImage3D(this.gl.TEXTURE_3D, 0, 0, 0, 0, dims[1], dims[2], dims[3], this.gl.RED, this.gl.UNSIGNED_BYTE, bitmapDataSource);';
+  let out = replaceOnceIn(code, fn(code), upload, `if (!this.gl.${DRAWING_UPLOAD}?.(this.drawTexture, bitmapDataSource, dims)) ${upload}`);
+  out = replaceOnceIn(out, fn(out), 'const hasAnyVoxel = bitmapDataSource.some((v) => v !== 0);\n    if (this.opts.smoothDrawing > 0 && !this.opts.is2DSliceShader && hasAnyVoxel) {',
+    'if (this.opts.smoothDrawing > 0 && !this.opts.is2DSliceShader && bitmapDataSource.some((v) => v !== 0)) {');
+  return out;
+}
+
 /** Every patch, in order (each throws when NiiVue's code is not as expected). */
 export function patchNiivue(code: string): string {
-  return patchCalMinMax(patchRefreshLayers(patchGradientGL(code)));
+  return patchRefreshDrawing(patchCalMinMax(patchRefreshLayers(patchGradientGL(code))));
 }
 
 export function niivuePatches(): Plugin {
