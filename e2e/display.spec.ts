@@ -1,10 +1,11 @@
 /**
  * The viewer's fast display against NiiVue's own, pixel by pixel on screen. The same folder
- * opens in three pages: ?display=stock (NiiVue's orient pass and slice shader), ?display=cpu
- * (colours computed on the CPU and the viewer's lean slice shader, what a software GL gets
- * by default) and ?display=gpu (NiiVue's colours, the lean shader: what a real GPU gets).
+ * opens in three pages: ?display=stock (NiiVue as it ships: its orient pass, slice shader and
+ * whole-volume drawing uploads), ?display=cpu (colours computed on the CPU, the viewer's lean
+ * slice shader and changed-slice drawing uploads: what a software GL gets by default) and
+ * ?display=gpu (NiiVue's colours, the lean shader, changed-slice uploads: what a real GPU gets).
  * Each case is shown just opened, with a brushed object filled and as an outline, after a
- * window preset, and as the 3D render; the canvas of each page must match the stock page's within 2 of 255 per
+ * window preset, as the 3D render, and with the stroke undone and redone; the canvas of each page must match the stock page's within 2 of 255 per
  * channel, and differ at all in at most 0.2 % of its pixels. Cases: the head of
  * ../shared/data/nifti_space stored as RAS and as PIR (uint8 files), a CT-like int16 volume,
  * a float32 volume with negative values and NaN, and an oblique uint16 volume, all written
@@ -56,7 +57,7 @@ function folderFiles(): { path: string; base64: string }[] {
   ];
 }
 const CASES = ['RAS.nii.gz', 'PIR.nii.gz', 'ct-int16.nii', 'float32.nii', 'oblique-uint16.nii'];
-const STATES = ['opened', 'labels', 'outline', 'window', 'render'] as const;
+const STATES = ['opened', 'labels', 'outline', 'window', 'render', 'undone', 'redone'] as const;
 
 const pages = {} as Record<Mode, { context: BrowserContext; page: Page }>;
 /** PNG of the viewer canvas per mode, case and state. */
@@ -166,6 +167,11 @@ for (const name of CASES) {
       await page.keyboard.press('5'); // the 3D render: volume and labels, lit by the gradient volume
       shots.set(`${mode}/${name}/render`, await canvasShot(page));
       await page.keyboard.press('4');
+      // undo and redo the stroke: the drawing changes through the app's own diffs
+      await page.keyboard.press('Control+z');
+      shots.set(`${mode}/${name}/undone`, await canvasShot(page));
+      await page.keyboard.press('Control+y');
+      shots.set(`${mode}/${name}/redone`, await canvasShot(page));
     }
     const safe = name.replace(/[^a-z0-9]+/gi, '-');
     const { page } = pages.stock;
@@ -175,6 +181,8 @@ for (const name of CASES) {
     // the comparison sees a change when there is one: the window preset changes the image
     const windowed = await difference(page, shots.get(`stock/${name}/opened`)!, shots.get(`stock/${name}/window`)!);
     expect(windowed.over2, 'a new window changes many pixels').toBeGreaterThan(0.02);
+    const undone = await difference(page, shots.get(`stock/${name}/undone`)!, shots.get(`stock/${name}/redone`)!);
+    expect(undone.changed, 'undoing the stroke takes its label off the screen').toBeGreaterThan(0.001);
     for (const st of STATES) {
       for (const mode of ['cpu', 'gpu'] as const) {
         const shot = shots.get(`${mode}/${name}/${st}`)!;

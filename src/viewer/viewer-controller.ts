@@ -76,7 +76,9 @@ export interface ViewerState {
  *    one when a volume is shown or its window changes, and each frame costs half;
  *  - 'gpu': NiiVue's colour pass on the GPU (the cheaper one on real graphics hardware) and
  *    the lean slice shader;
- *  - 'stock': NiiVue's own colour pass and slice shader (comparison, fallback);
+ *  both 'cpu' and 'gpu' send only the changed slices of the label drawing (drawing-upload.ts);
+ *  - 'stock': NiiVue as it ships: its colour pass, slice shader, whole-volume drawing uploads and
+ *    undo snapshots (comparison, fallback);
  *  - 'auto': 'cpu' on a software GL (SwiftShader, llvmpipe and the like), else 'gpu'.
  */
 export type DisplayMode = 'auto' | 'cpu' | 'gpu' | 'stock';
@@ -196,17 +198,17 @@ export class ViewerController {
     const gl = nv.gl as unknown as Record<string, unknown>;
     gl[SKIP_GRADIENT] = true; // no 3D render shown yet
     gl[DISPLAY_TEXTURE] = (image: unknown, voxels: unknown, old: WebGLTexture | null) => this.#displayTexture(nv, image, voxels, old);
-    gl[DRAWING_UPLOAD] = (texture: WebGLTexture | null, drawing: Uint8Array, dims: ArrayLike<number>) => this.#drawingUploads.upload(nv.gl, texture, drawing, dims);
-    // NiiVue snapshots the whole drawing (run-length encoded) after every stroke for its own
-    // undo, 150 ms for a 512×512×120 series; the app keeps its own undo (diffs), so the snapshot
-    // is skipped where it is only that (with fills overwriting, NiiVue's default).
-    const addUndoBitmap = nv.drawAddUndoBitmap.bind(nv);
-    nv.drawAddUndoBitmap = (fillOverwrites = true) => {
-      if (!fillOverwrites) addUndoBitmap(fillOverwrites);
-    };
     if (this.#display !== 'stock') {
       (globalThis as Record<string, unknown>)[FAST_RANGE] = true;
       nv.setCustomSliceShader(SLICE_SHADER);
+      gl[DRAWING_UPLOAD] = (texture: WebGLTexture | null, drawing: Uint8Array, dims: ArrayLike<number>) => this.#drawingUploads.upload(nv.gl, texture, drawing, dims);
+      // NiiVue snapshots the whole drawing (run-length encoded) after every stroke for its own
+      // undo, 150 ms for a 512×512×120 series; the app keeps its own undo (diffs), so the snapshot
+      // is skipped where it is only that (with fills overwriting, NiiVue's default).
+      const addUndoBitmap = nv.drawAddUndoBitmap.bind(nv);
+      nv.drawAddUndoBitmap = (fillOverwrites = true) => {
+        if (!fillOverwrites) addUndoBitmap(fillOverwrites);
+      };
     }
     this.#nv = nv;
     this.#canvas = canvas;
