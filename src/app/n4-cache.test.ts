@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryDirectory, treeOf, type MemoryDirectoryHandle } from '../io/fs/testing/memory-directory.ts';
 import { resolveN4Options } from '../preprocess/index.ts';
 import type { Vec3 } from '../shared/volume.ts';
-import { caseStem, hashBytes, n4CacheKey, readN4Cache, restoreN4Entry, writeN4Cache, type N4CacheStore } from './n4-cache.ts';
+import { caseStem, hashBytes, n4CacheKey, pruneN4Cache, readN4Cache, restoreN4Entry, writeN4Cache, type N4CacheStore } from './n4-cache.ts';
 
 const dims: Vec3 = [4, 3, 2];
 const affine = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1];
@@ -66,5 +66,61 @@ describe('N4 cache', () => {
     expect(restoreN4Entry({ ...ok, dims: [4, 3, 3] }, expected)).toBeNull();
     expect(restoreN4Entry({ ...ok, options: { ...options, shrinkFactor: 2 } }, expected)).toBeNull();
     expect(restoreN4Entry(null, expected)).toBeNull();
+  });
+});
+
+describe('N4 cache size', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** A clock that moves one second per call, so every write and read has its own time. */
+  function tickingClock(): void {
+    let t = 1_000_000;
+    vi.spyOn(Date, 'now').mockImplementation(() => (t += 1000));
+  }
+
+  const write = (dir: MemoryDirectoryHandle, caseId: string, budget: number) =>
+    writeN4Cache(caseId, n4CacheKey(caseId, source, options), dims, options, corrected, { iterations: 4, converged: true }, storeOf(dir), budget);
+  const cases = (dir: MemoryDirectoryHandle) => [...treeOf(dir).keys()].filter((n) => n.endsWith('.json')).map((n) => n.split('-')[0]).sort();
+
+  it('keeps the most recently used entries within the budget: a read counts as a use', async () => {
+    tickingClock();
+    const dir = await memoryDirectory();
+    // each entry holds 96 bytes of data: a budget of 200 keeps two
+    await write(dir, 'a.nii', 200);
+    await write(dir, 'b.nii', 200);
+    expect(cases(dir)).toEqual(['a.nii', 'b.nii']);
+    await write(dir, 'c.nii', 200);
+    expect(cases(dir)).toEqual(['b.nii', 'c.nii']); // a was the oldest
+    expect([...treeOf(dir).keys()].filter((n) => n.startsWith('a.nii'))).toEqual([]); // its data went too
+    // reading b makes c the least recently used
+    expect(await readN4Cache('b.nii', n4CacheKey('b.nii', source, options), dims, options, storeOf(dir))).not.toBeNull();
+    await write(dir, 'd.nii', 200);
+    expect(cases(dir)).toEqual(['b.nii', 'd.nii']);
+  });
+
+  it('keeps the entry just written even when it alone is over the budget', async () => {
+    tickingClock();
+    const dir = await memoryDirectory();
+    await write(dir, 'a.nii', 50);
+    expect(cases(dir)).toEqual(['a.nii']);
+    await write(dir, 'b.nii', 50);
+    expect(cases(dir)).toEqual(['b.nii']);
+  });
+
+  it('removes the files of writes that never finished, and JSON without data or that is not JSON', async () => {
+    tickingClock();
+    const dir = await memoryDirectory();
+    await write(dir, 'a.nii', 10_000);
+    const orphan = await dir.getFileHandle('x.nii-123.f32', { create: true });
+    orphan.bytes = new Uint8Array(96);
+    const lonely = await dir.getFileHandle('y.nii-456.json', { create: true });
+    lonely.bytes = new TextEncoder().encode(JSON.stringify({ bytes: 96, createdAt: 5 }));
+    const broken = await dir.getFileHandle('z.nii-789.json', { create: true });
+    broken.bytes = new TextEncoder().encode('{"bytes": 9');
+    await dir.getFileHandle('z.nii-789.f32', { create: true });
+    const removed = await pruneN4Cache(dir.handle, 10_000, null);
+    expect(removed.sort()).toEqual(['x.nii-123.f32', 'y.nii-456.json', 'z.nii-789.f32', 'z.nii-789.json']);
+    expect(cases(dir)).toEqual(['a.nii']);
+    expect(await readN4Cache('a.nii', n4CacheKey('a.nii', source, options), dims, options, storeOf(dir))).not.toBeNull();
   });
 });

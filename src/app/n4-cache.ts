@@ -7,6 +7,8 @@
  *   The data file is written first and the JSON last, each atomically (createWritable
  *   writes a swap file and moves it into place on close): the JSON commits the entry. An
  *   entry that does not match what is asked, or whose data fails its checksum, is ignored.
+ *   The folder is kept under N4_CACHE_BUDGET_BYTES: after each write the least recently used
+ *   entries go (a hit records its use), and so do the files of writes that never finished.
  * - per (folder, case) whether N4 is on and with which preset (IndexedDB, its own database).
  */
 import { createStore, get, set, type UseStore } from 'idb-keyval';
@@ -80,6 +82,8 @@ export interface N4CacheEntry {
   converged: boolean;
   /** ms since epoch. */
   createdAt: number;
+  /** When a read last used it (ms since epoch); absent until then. */
+  usedAt?: number;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -105,6 +109,7 @@ export function restoreN4Entry(value: unknown, expected: { caseId: string; key: 
     iterations: typeof v.iterations === 'number' ? v.iterations : 0,
     converged: v.converged === true,
     createdAt: typeof v.createdAt === 'number' ? v.createdAt : 0,
+    ...(typeof v.usedAt === 'number' ? { usedAt: v.usedAt } : {}),
   };
 }
 
@@ -143,16 +148,25 @@ export async function readN4Cache(caseId: string, key: string, dims: Vec3, optio
     const data = await readFileIfExists(dir, p.data);
     if (!data || data.byteLength !== entry.bytes || hashBytes(data) !== entry.checksum) return null;
     const aligned = data.byteOffset % 4 === 0 ? data : data.slice();
-    return { corrected: new Float32Array(aligned.buffer, aligned.byteOffset, entry.bytes / 4), entry };
+    // Note the use, for pruning (least recently used first); a failed note changes nothing.
+    const used: N4CacheEntry = { ...entry, usedAt: Date.now() };
+    await writeFileAtomic(dir, p.meta, JSON.stringify(used, null, 1)).catch(() => undefined);
+    return { corrected: new Float32Array(aligned.buffer, aligned.byteOffset, entry.bytes / 4), entry: used };
   } catch {
     return null;
   }
 }
 
-/** Keep a corrected volume: the data first, then the JSON that makes the entry valid. */
+/** Most bytes of corrected volumes kept (2 GiB: sixteen 512×512×128 series). */
+export const N4_CACHE_BUDGET_BYTES = 2 * 2 ** 30;
+
+/**
+ * Keep a corrected volume: the data first, then the JSON that makes the entry valid; then
+ * prune the cache down to `budget` bytes (this entry stays).
+ */
 export async function writeN4Cache(
   caseId: string, key: string, dims: Vec3, options: N4Options, corrected: Float32Array,
-  run: { iterations: number; converged: boolean }, store: N4CacheStore = opfsN4Store,
+  run: { iterations: number; converged: boolean }, store: N4CacheStore = opfsN4Store, budget = N4_CACHE_BUDGET_BYTES,
 ): Promise<N4CacheEntry | null> {
   const dir = await store.folder(true);
   if (!dir) return null;
@@ -164,7 +178,57 @@ export async function writeN4Cache(
   };
   await writeFileAtomic(dir, p.data, bytes);
   await writeFileAtomic(dir, p.meta, JSON.stringify(entry, null, 1));
+  await pruneN4Cache(dir, budget, p.meta).catch(() => undefined); // a cache too big is no error
   return entry;
+}
+
+/**
+ * Delete least recently used entries (last read, else written) until the entries left hold
+ * at most `budget` bytes; the entry whose JSON is `keep` stays whatever its size. Data files
+ * without their JSON (a write that never finished) and JSON without data go too. An entry is
+ * uncommitted first (its JSON), then its data, so an interrupted prune leaves only an orphan
+ * data file, which the next prune removes. Returns the names removed.
+ */
+export async function pruneN4Cache(dir: FileSystemDirectoryHandle, budget: number, keep: string | null): Promise<string[]> {
+  const names = new Set<string>();
+  for await (const handle of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
+    if (handle.kind === 'file') names.add(handle.name);
+  }
+  const removed: string[] = [];
+  const remove = async (name: string): Promise<void> => {
+    await dir.removeEntry(name).catch(() => undefined);
+    names.delete(name);
+    removed.push(name);
+  };
+  const entries: { meta: string; data: string; bytes: number; usedAt: number }[] = [];
+  for (const meta of [...names].filter((n) => n.endsWith('.json')).sort()) {
+    const data = `${meta.slice(0, -'.json'.length)}.f32`;
+    let value: Record<string, unknown> | null = null;
+    try {
+      const text = await readFileIfExists(dir, meta);
+      value = text ? (JSON.parse(new TextDecoder().decode(text)) as Record<string, unknown>) : null;
+    } catch {
+      value = null;
+    }
+    if (!value || typeof value.bytes !== 'number' || !names.has(data)) {
+      await remove(meta);
+      continue;
+    }
+    const usedAt = typeof value.usedAt === 'number' ? value.usedAt : typeof value.createdAt === 'number' ? value.createdAt : 0;
+    entries.push({ meta, data, bytes: value.bytes, usedAt });
+  }
+  for (const name of [...names]) if (name.endsWith('.f32') && !names.has(`${name.slice(0, -'.f32'.length)}.json`)) await remove(name);
+  // Newest use first; the kept entry counts first of all.
+  entries.sort((a, b) => Number(b.meta === keep) - Number(a.meta === keep) || b.usedAt - a.usedAt);
+  let total = 0;
+  for (const e of entries) {
+    total += e.bytes;
+    if (e.meta === keep || total <= budget) continue;
+    total -= e.bytes;
+    await remove(e.meta);
+    await remove(e.data);
+  }
+  return removed;
 }
 
 // -------------------------------------------------------------- preferences
