@@ -84,8 +84,9 @@ async function openCase(page: Page, name: string): Promise<void> {
   await idle(page, s.selectedId ?? undefined);
 }
 
-/** The canvas after every queued frame has been drawn. */
+/** The canvas once the display's colours are computed and every queued frame has been drawn. */
 async function canvasShot(page: Page): Promise<Buffer> {
+  await page.waitForFunction(() => window.__slicesam!.state().viewer?.colouring === false);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.locator('canvas[aria-label="Image viewer"]').screenshot();
 }
@@ -141,6 +142,8 @@ test('each page colours its slices the way it was asked to', async () => {
   expect(display[0]!.colourVolumes.cpu).toBe(0);
   expect(display[1]!.colourVolumes.cpu).toBeGreaterThan(0);
   expect(display[1]!.colourVolumes.niivue).toBe(0);
+  // computed in the colour worker, not on the main thread
+  expect(display[1]!.colourVolumes.inWorker).toBe(display[1]!.colourVolumes.cpu);
   expect(display[2]!.colourVolumes.cpu).toBe(0);
 });
 
@@ -174,6 +177,9 @@ for (const name of CASES) {
       shots.set(`${mode}/${name}/redone`, await canvasShot(page));
     }
     const safe = name.replace(/[^a-z0-9]+/gi, '-');
+    // opening and the window preset: the CPU colours were computed in the worker each time
+    const colours = (await state(pages.cpu.page)).viewer!.colourVolumes;
+    expect(colours.inWorker, JSON.stringify(colours)).toBe(colours.cpu);
     const { page } = pages.stock;
     // the same strokes label the same voxels in every page
     expect(labelMaps.get(`cpu/${name}`)).toBe(labelMaps.get(`stock/${name}`));
