@@ -6,8 +6,7 @@
  */
 import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import type { Vec3 } from '../shared/volume.ts';
-import { ColourClient, type ColourParams } from './colour-client.ts';
-import { greyAlphaTexture, greyAlphaVolume, isGreyLut, type RawVoxels } from './display-texture.ts';
+import { DisplayColours } from './display-colours.ts';
 import { nativeToRas, nativeToRasIndexer, rasToNative, type RasMapping } from './label-layer.ts';
 import { DrawingUploads } from './drawing-upload.ts';
 import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, SKIP_GRADIENT } from './niivue-hooks.ts';
@@ -141,15 +140,8 @@ export class ViewerController {
   /** While > 0, redraws asked for wait for the next animation frame (see #batched). */
   #deferDraws = 0;
   #display: Exclude<DisplayMode, 'auto'> = 'stock';
-  #colourVolumes = { cpu: 0, niivue: 0, inWorker: 0 };
   #drawingUploads = new DrawingUploads();
-  #colourClient: ColourClient | null = null;
-  /** The image whose voxels the colour worker holds, and their id there. */
-  #workerVolume: { image: unknown; id: Promise<number> } | null = null;
-  /** Colours the worker computed for DISPLAY_TEXTURE calls (kept while image and window stay). */
-  #preparedColours: { image: unknown; key: string; greyAlpha: Uint8Array } | null = null;
-  /** Colour computations in flight (the state says so, tests wait for them). */
-  #colourWork = 0;
+  #colours: DisplayColours | null = null;
   /** Bumped by each window change: only the last one's colours are shown. */
   #rangeChange = 0;
   /** Called with the diff of each pen or eraser stroke. */
@@ -212,9 +204,9 @@ export class ViewerController {
     this.#display = mode === 'auto' ? (isSoftwareRenderer(rendererName(nv.gl)) ? 'cpu' : 'gpu') : mode;
     const gl = nv.gl as unknown as Record<string, unknown>;
     gl[SKIP_GRADIENT] = true; // no 3D render shown yet
-    gl[DISPLAY_TEXTURE] = (image: unknown, voxels: unknown, old: WebGLTexture | null) => this.#displayTexture(nv, image, voxels, old);
-    // The colour worker starts now, while the app still reads the folder: ready for the first case.
-    if (this.#display === 'cpu') this.#colourClient = new ColourClient();
+    const colours = new DisplayColours(nv, this.#display === 'cpu');
+    this.#colours = colours;
+    gl[DISPLAY_TEXTURE] = (image: unknown, voxels: unknown, old: WebGLTexture | null) => colours.texture(image, voxels, old);
     if (this.#display !== 'stock') {
       (globalThis as Record<string, unknown>)[FAST_RANGE] = true;
       nv.setCustomSliceShader(SLICE_SHADER);
@@ -258,7 +250,7 @@ export class ViewerController {
       colormap: 'gray',
       ...(range ? { cal_min: range.min, cal_max: range.max, trustCalMinMax: true } : {}),
     });
-    await this.#prepareColours(nv, image);
+    await this.#colours?.prepare(image);
     this.#batched(() => {
       // The drawing belongs to the old grid: drop it before the new volume arrives.
       if (nv.drawBitmap) nv.closeDrawing();
@@ -287,92 +279,6 @@ export class ViewerController {
     }
   }
 
-  /**
-   * How the CPU colours a background volume (display-texture.ts), or null where NiiVue must:
-   * in 'gpu' and 'stock' mode, and for anything but a scalar volume under a grey colour map
-   * with NiiVue's plain min-to-max mapping (no negative map, modulation or atlas). `key`
-   * tells whether colours computed earlier still fit.
-   */
-  #cpuColours(nv: Niivue, image: unknown, voxels: unknown): { params: ColourParams; mapping: RasMapping; key: string } | null {
-    if (this.#display !== 'cpu') return null;
-    const im = image as {
-      hdr?: { datatypeCode?: number; intent_code?: number; scl_slope?: number; scl_inter?: number };
-      colormap?: string; colormapInvert?: boolean; colormapNegative?: string; colormapType?: number;
-      colormapLabel?: unknown; modulationImage?: unknown; cal_min?: number; cal_max?: number; opacity?: number;
-    } & Partial<RasMapping>;
-    const hdr = im.hdr;
-    const scalar = ArrayBuffer.isView(voxels) && !(voxels instanceof DataView) && !(voxels instanceof BigInt64Array) && !(voxels instanceof BigUint64Array) && !(voxels instanceof Uint8ClampedArray);
-    const plain = hdr && hdr.datatypeCode !== 128 && hdr.datatypeCode !== 2304 && hdr.intent_code !== 1002
-      && !im.colormapNegative && (im.colormapType ?? 0) === 0 && !im.colormapLabel && (im.modulationImage ?? null) === null
-      && im.dimsRAS && im.img2RASstart && im.img2RASstep && Number.isFinite(im.cal_min) && Number.isFinite(im.cal_max);
-    if (!scalar || !plain) return null;
-    const lut = nv.colormap(im.colormap ?? 'gray', im.colormapInvert ?? false);
-    if (!isGreyLut(lut)) return null;
-    const params: ColourParams = {
-      slope: Number.isFinite(hdr.scl_slope) ? hdr.scl_slope! : 1,
-      intercept: Number.isFinite(hdr.scl_inter) ? hdr.scl_inter! : 0,
-      min: im.cal_min!,
-      max: im.cal_max!,
-      lut,
-      opacity: im.opacity ?? 1,
-    };
-    const key = JSON.stringify({ ...params, lut: `${im.colormap ?? 'gray'}/${im.colormapInvert === true}`, voxels: (voxels as RawVoxels).length });
-    return { params, mapping: im as RasMapping, key };
-  }
-
-  /**
-   * The DISPLAY_TEXTURE hook: the background volume's colour texture from the CPU, or null to
-   * let NiiVue make it. Colours the worker prepared for this image and window are used as they
-   * are; otherwise (NiiVue changing the window itself, say) they are computed here.
-   */
-  #displayTexture(nv: Niivue, image: unknown, voxels: unknown, old: WebGLTexture | null): WebGLTexture | null {
-    const cpu = this.#cpuColours(nv, image, voxels);
-    const prepared = this.#preparedColours;
-    if (!cpu) {
-      this.#colourVolumes.niivue++;
-      return null;
-    }
-    let greyAlpha: Uint8Array;
-    if (prepared && prepared.image === image && prepared.key === cpu.key) {
-      greyAlpha = prepared.greyAlpha;
-      this.#colourVolumes.inWorker++;
-    } else {
-      this.#preparedColours = null; // stale: another image or window
-      greyAlpha = greyAlphaVolume({ ...cpu.params, voxels: voxels as RawVoxels }, cpu.mapping);
-    }
-    const dims: [number, number, number] = [cpu.mapping.dimsRAS[1]!, cpu.mapping.dimsRAS[2]!, cpu.mapping.dimsRAS[3]!];
-    this.#colourVolumes.cpu++;
-    return greyAlphaTexture(nv.gl, old, dims, greyAlpha);
-  }
-
-  /**
-   * Compute the image's colours for its current window in the colour worker, for the next
-   * DISPLAY_TEXTURE call to take (its voxels go to the worker once per image). Nothing to do
-   * where NiiVue colours; a failure leaves the work to the hook, on the main thread.
-   */
-  async #prepareColours(nv: Niivue, image: NVImage): Promise<void> {
-    const voxels = image.img;
-    const n = image.dimsRAS ? image.dimsRAS[1]! * image.dimsRAS[2]! * image.dimsRAS[3]! : -1;
-    const cpu = voxels && voxels.length === n ? this.#cpuColours(nv, image, voxels) : null;
-    if (!cpu) return;
-    this.#colourWork++;
-    try {
-      this.#colourClient ??= new ColourClient();
-      const client = this.#colourClient;
-      if (this.#workerVolume?.image !== image) {
-        const old = this.#workerVolume;
-        this.#workerVolume = { image, id: client.load(voxels as RawVoxels, cpu.mapping) };
-        if (old) void old.id.then((id) => client.drop(id)).catch(() => undefined);
-      }
-      const greyAlpha = await client.colour(await this.#workerVolume.id, cpu.params);
-      this.#preparedColours = { image, key: cpu.key, greyAlpha };
-    } catch {
-      this.#preparedColours = null; // the hook computes them itself
-    } finally {
-      this.#colourWork--;
-    }
-  }
-
   /** Show nothing. */
   clear(): void {
     const nv = this.#nv;
@@ -383,7 +289,7 @@ export class ViewerController {
     });
     this.#name = null;
     this.#crosshair = null;
-    this.#preparedColours = null;
+    this.#colours?.forget();
     this.#onChange?.();
   }
 
@@ -586,7 +492,7 @@ export class ViewerController {
     image.cal_max = range.max;
     // The colours are computed off the main thread first; only the last window asked for is shown.
     const change = ++this.#rangeChange;
-    void this.#prepareColours(nv, image).then(() => {
+    void (this.#colours?.prepare(image) ?? Promise.resolve()).then(() => {
       if (change !== this.#rangeChange || nv.volumes[0] !== image || this.#nv !== nv) return;
       this.#batched(() => nv.updateGLVolume());
     });
@@ -681,8 +587,8 @@ export class ViewerController {
       crosshair: this.#crosshair,
       canvasSize: [this.#canvas?.width ?? 0, this.#canvas?.height ?? 0],
       display: this.#display,
-      colourVolumes: { ...this.#colourVolumes },
-      colouring: this.#colourWork > 0,
+      colourVolumes: this.#colours?.counts() ?? { cpu: 0, niivue: 0, inWorker: 0 },
+      colouring: this.#colours?.working ?? false,
       drawingVoxelsUploaded: this.#drawingUploads.uploadedVoxels,
     };
   }
@@ -693,8 +599,8 @@ export class ViewerController {
     this.#prompts = null;
     this.#nv?.cleanup();
     this.#nv = null;
-    this.#colourClient?.terminate();
-    this.#colourClient = null;
+    this.#colours?.dispose();
+    this.#colours = null;
     this.#canvas = null;
   }
 
