@@ -13,7 +13,7 @@ export class DisplayColours {
   #client: ColourClient | null = null;
   /** The image whose voxels the colour worker holds, and their id there. */
   #workerVolume: { image: unknown; id: Promise<number> } | null = null;
-  /** Colours the worker computed for DISPLAY_TEXTURE calls (kept while image and window stay). */
+  /** Colours the worker computed for the next DISPLAY_TEXTURE call. */
   #prepared: { image: unknown; key: string; greyAlpha: Uint8Array } | null = null;
   /** Colour computations in flight. */
   #work = 0;
@@ -91,11 +91,11 @@ export class DisplayColours {
     }
     const prepared = this.#prepared;
     let greyAlpha: Uint8Array;
+    this.#prepared = null; // used once: not kept (as large as the volume's texture)
     if (prepared && prepared.image === image && prepared.key === spec.key) {
       greyAlpha = prepared.greyAlpha;
       this.#counts.inWorker++;
     } else {
-      this.#prepared = null; // stale: another image or window
       greyAlpha = greyAlphaVolume({ ...spec.params, voxels: voxels as RawVoxels }, spec.mapping);
     }
     const dims: [number, number, number] = [spec.mapping.dimsRAS[1]!, spec.mapping.dimsRAS[2]!, spec.mapping.dimsRAS[3]!];
