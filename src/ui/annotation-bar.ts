@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { fire } from './events.ts';
-import { theme } from './theme.ts';
+import { barControls, theme } from './theme.ts';
 import type { AnnotationState, N4State, PromptToolName, PropagationModeName, ToolState } from './types.ts';
 
 /**
@@ -16,6 +16,7 @@ export class SliceSamAnnotationBar extends LitElement {
 
   static override styles = [
     theme,
+    barControls,
     css`
       :host([inert]) { opacity: 0.5; }
       :host {
@@ -27,35 +28,18 @@ export class SliceSamAnnotationBar extends LitElement {
         background: #2a3744;
         color: var(--ss-bar-fg);
         flex-wrap: wrap;
+        --ss-control-bg: #33424f;
+        --ss-control-hover: #3d4f5f;
+        --ss-control-pad: 4px 8px;
+        --ss-control-gap: 5px;
+        --ss-select-pad: 3px 6px;
+        --ss-select-max: 170px;
       }
-      button {
-        white-space: nowrap;
-        display: inline-flex;
-        align-items: center;
-        gap: 5px;
-        padding: 4px 8px;
-        border: 1px solid #4a5a6b;
-        background: #33424f;
-        color: inherit;
-      }
-      button:hover:not(:disabled) { background: #3d4f5f; }
-      button:disabled { opacity: 0.45; cursor: not-allowed; }
-      button[aria-pressed='true'], button[aria-checked='true'] { background: #1668c4; border-color: #4d8fd9; }
       button.running { background: #5b4a1f; border-color: #b08a2e; }
       button.failed { border-color: #e06c6c; }
-      select:disabled { opacity: 0.5; }
       .group { display: inline-flex; align-items: center; gap: 5px; padding-right: 8px; border-right: 1px solid #44546a; }
       .group:last-child { border-right: 0; }
       .label { color: #9fb0c0; font-size: 12px; }
-      select {
-        font: inherit;
-        padding: 3px 6px;
-        border-radius: var(--ss-radius);
-        border: 1px solid #4a5a6b;
-        background: #33424f;
-        color: inherit;
-        max-width: 170px;
-      }
       .device { font-size: 12px; color: #bfe3c8; }
       input[type='range'] { width: 70px; }
     `,

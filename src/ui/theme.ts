@@ -36,3 +36,35 @@ export const theme = css`
     opacity: 0.7;
   }
 `;
+
+/**
+ * Buttons and selects on the dark bars (tool bar, annotation bar). Each bar sets its own shade
+ * and size: --ss-control-bg, --ss-control-hover, --ss-control-pad, --ss-control-gap,
+ * --ss-select-pad, --ss-select-max.
+ */
+export const barControls = css`
+  button,
+  select {
+    color: inherit;
+    border: 1px solid #4a5a6b;
+    background: var(--ss-control-bg);
+  }
+  button {
+    white-space: nowrap;
+    flex-shrink: 0;
+    display: inline-flex;
+    align-items: center;
+    gap: var(--ss-control-gap);
+    padding: var(--ss-control-pad);
+  }
+  button:hover:not(:disabled) { background: var(--ss-control-hover); }
+  button:disabled { opacity: 0.5; cursor: not-allowed; }
+  button[aria-pressed='true'], button[aria-checked='true'] { background: var(--ss-accent); border-color: #4d8fd9; }
+  select {
+    font: inherit;
+    padding: var(--ss-select-pad);
+    border-radius: var(--ss-radius);
+    max-width: var(--ss-select-max);
+  }
+  select:disabled { opacity: 0.5; }
+`;

@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { fire } from './events.ts';
-import { theme } from './theme.ts';
+import { barControls, theme } from './theme.ts';
 import type { ToolState } from './types.ts';
 
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
@@ -21,6 +21,7 @@ export class SliceSamToolBar extends LitElement {
 
   static override styles = [
     theme,
+    barControls,
     css`
       :host {
         display: flex;
@@ -30,6 +31,12 @@ export class SliceSamToolBar extends LitElement {
         padding: 0 12px;
         background: var(--ss-bar-bg);
         color: var(--ss-bar-fg);
+        --ss-control-bg: #2b3946;
+        --ss-control-hover: #364757;
+        --ss-control-pad: 5px 12px;
+        --ss-control-gap: 6px;
+        --ss-select-pad: 4px 6px;
+        --ss-select-max: 180px;
       }
       h1 {
         margin: 0 16px 0 0;
@@ -37,36 +44,13 @@ export class SliceSamToolBar extends LitElement {
         font-weight: 600;
         letter-spacing: 0.02em;
       }
-      button {
-        white-space: nowrap;
-        flex-shrink: 0;
-        display: inline-flex;
-        align-items: center;
-        gap: 6px;
-        padding: 5px 12px;
-        border: 1px solid #4a5a6b;
-        background: #2b3946;
-        color: inherit;
-      }
-      button:hover:not(:disabled) { background: #364757; }
-      button:disabled { opacity: 0.5; cursor: not-allowed; }
       input { display: none; }
       .spacer { flex: 1; }
       .note { color: #9fb0c0; font-size: 12px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
       .group { flex-shrink: 0; }
       .group { display: inline-flex; align-items: center; gap: 6px; padding-left: 10px; border-left: 1px solid #3a4a5a; }
-      button[aria-pressed='true'] { background: #1668c4; border-color: #4d8fd9; }
       button.save { background: #1f6f43; border-color: #3c9a66; }
       button.save.dirty::after { content: '•'; color: #ffd166; margin-left: 2px; }
-      select {
-        font: inherit;
-        padding: 4px 6px;
-        border-radius: var(--ss-radius);
-        border: 1px solid #4a5a6b;
-        background: #2b3946;
-        color: inherit;
-        max-width: 180px;
-      }
       .swatch { width: 14px; height: 14px; border-radius: 3px; border: 1px solid #0008; display: inline-block; }
     `,
   ];
