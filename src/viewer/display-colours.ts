@@ -1,7 +1,10 @@
 /**
  * The viewer's CPU display colours (DisplayMode 'cpu'): decides which volumes qualify, serves
- * NiiVue's DISPLAY_TEXTURE hook, and computes colours in the colour worker ahead of time (before
- * a volume is added, before a window change takes effect), so the main thread only uploads.
+ * NiiVue's DISPLAY_TEXTURE hook, and computes the colours of a window change in the colour
+ * worker ahead of time, so the main thread only uploads them. A volume being opened is
+ * coloured on the main thread, inside the open (about 0.1 s for a 512×512×120 series): through
+ * the worker (a copy of the voxels there and the result back) the first slice came 0.1–0.3 s
+ * later on the 2-core test machine, and the main thread is busy opening the case anyway.
  * Only the viewer uses it; only the viewer touches NiiVue.
  */
 import type { Niivue, NVImage } from '@niivue/niivue';
@@ -19,10 +22,8 @@ export class DisplayColours {
   #work = 0;
   #counts = { cpu: 0, niivue: 0, inWorker: 0 };
 
-  /** With `cpu` false every volume is left to NiiVue. The worker starts at once, ready for the first case. */
-  constructor(private readonly nv: Niivue, private readonly cpu: boolean) {
-    if (cpu) this.#client = new ColourClient();
-  }
+  /** With `cpu` false every volume is left to NiiVue. The worker starts at the first window change. */
+  constructor(private readonly nv: Niivue, private readonly cpu: boolean) {}
 
   /** Background colour volumes made so far by the CPU (inWorker of them in the worker) and by NiiVue. */
   counts(): { cpu: number; niivue: number; inWorker: number } {

@@ -250,7 +250,6 @@ export class ViewerController {
       colormap: 'gray',
       ...(range ? { cal_min: range.min, cal_max: range.max, trustCalMinMax: true } : {}),
     });
-    await this.#colours?.prepare(image);
     this.#batched(() => {
       // The drawing belongs to the old grid: drop it before the new volume arrives.
       if (nv.drawBitmap) nv.closeDrawing();
