@@ -33,7 +33,7 @@ export class ColourClient {
   }
 
   colour(id: number, params: ColourParams): Promise<Uint8Array> {
-    return this.#api.colour(id, { ...params, lut: Array.from(params.lut) });
+    return this.#api.colour(id, params);
   }
 
   drop(id: number): Promise<void> {

@@ -10,7 +10,7 @@ import { DisplayColours } from './display-colours.ts';
 import { nativeToRas, nativeToRasIndexer, rasToNative, type RasMapping } from './label-layer.ts';
 import { DrawingUploads } from './drawing-upload.ts';
 import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, SKIP_GRADIENT } from './niivue-hooks.ts';
-import { isSoftwareRenderer } from './renderer.ts';
+import { isSoftwareRenderer, rendererName } from './renderer.ts';
 import { SLICE_SHADER } from './slice-shader.ts';
 import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type ViewPlane } from './prompt-layer.ts';
 
@@ -87,12 +87,6 @@ export interface ViewerState {
  *  - 'auto': 'cpu' on a software GL (SwiftShader, llvmpipe and the like), else 'gpu'.
  */
 export type DisplayMode = 'auto' | 'cpu' | 'gpu' | 'stock';
-
-function rendererName(gl: WebGL2RenderingContext): string {
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const name: unknown = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
-  return typeof name === 'string' ? name : '';
-}
 
 export interface ViewerOptions {
   display?: DisplayMode;
@@ -309,7 +303,7 @@ export class ViewerController {
       if (!nv.drawBitmap || nv.drawBitmap.length !== voxels) nv.createEmptyDrawing();
       nv.drawBitmap = labels ? nativeToRas(labels, mapping) : new Uint8Array(voxels);
       nv.drawUndoBitmaps = [];
-      nv.refreshDrawing(true);
+      nv.refreshDrawing(false); // #batched draws
     });
   }
 
@@ -340,7 +334,7 @@ export class ViewerController {
     // (hundreds of ms on a software GL).
     this.#batched(() => {
       if (nv.volumes.length > 0) nv.refreshColormaps();
-      if (nv.drawBitmap) nv.refreshDrawing(true);
+      if (nv.drawBitmap) nv.refreshDrawing(false); // #batched draws
     });
   }
 
@@ -503,7 +497,7 @@ export class ViewerController {
     nv.drawOpacity = outline ? 0.02 : opacity;
     nv.drawRimOpacity = outline ? Math.max(0.3, opacity) : -1;
     this.#batched(() => {
-      if (nv.drawBitmap) nv.refreshDrawing(true);
+      if (nv.drawBitmap) nv.refreshDrawing(false); // #batched draws
     });
   }
 
