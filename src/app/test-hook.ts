@@ -96,22 +96,24 @@ export function shouldInstallTestHook(): boolean {
 export function installTestHook(app: AppController, viewerState: () => ViewerState | null, labels: () => Uint8Array | null, viewerOf: () => ViewerController | null): void {
   const hook: TestHook = {
     state() {
-      const s = app.state;
-      const v = app.volume;
+      const cohort = app.cohort;
+      const c = app.case;
+      const v = c.volume;
+      const messages = app.tasks.messages;
       return structuredClone({
-        session: s.session ? { kind: s.session.kind, name: s.session.name, writable: s.session.root !== null } : null,
-        cases: s.queue.cases.map(({ id, name, kind, status, reason, sourcePaths }) => ({ id, name, kind, status, ...(reason ? { reason } : {}), sourcePaths })),
-        counts: counts(s.queue),
-        skipped: s.skipped.map(({ path, code, reason }) => ({ path, code, reason })),
-        selectedId: s.selectedId,
-        busy: s.busy !== null,
-        dirty: s.dirty,
-        objects: s.objects.map((o) => ({ labelValue: o.labelValue, name: o.name, color: [...o.color] })),
-        activeLabel: s.activeLabel,
-        tool: s.tool,
-        lastAutosave: app.lastAutosave,
-        errors: s.messages.filter((m) => m.level === 'error').map((m) => m.text),
-        messages: s.messages.map((m) => m.text),
+        session: cohort.session ? { kind: cohort.session.kind, name: cohort.session.name, writable: cohort.session.root !== null } : null,
+        cases: cohort.queue.cases.map(({ id, name, kind, status, reason, sourcePaths }) => ({ id, name, kind, status, ...(reason ? { reason } : {}), sourcePaths })),
+        counts: counts(cohort.queue),
+        skipped: cohort.skipped.map(({ path, code, reason }) => ({ path, code, reason })),
+        selectedId: c.selectedId,
+        busy: app.tasks.busy !== null,
+        dirty: c.dirty,
+        objects: app.objects.list.map((o) => ({ labelValue: o.labelValue, name: o.name, color: [...o.color] })),
+        activeLabel: app.objects.activeLabel,
+        tool: app.tools.tool,
+        lastAutosave: c.autosave.last,
+        errors: messages.filter((m) => m.level === 'error').map((m) => m.text),
+        messages: messages.map((m) => m.text),
         volume: v
           ? { dims: v.dims, spacing: v.spacing, datatype: v.datatype, voxels: v.data.length, sourceFiles: v.meta.sourcePaths.length, affine: [...v.affine] }
           : null,
@@ -136,15 +138,15 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
       const a = app.annotation;
       if (!a) return null;
       const prompted: Record<number, number[]> = {};
-      for (const o of app.state.objects) prompted[o.labelValue] = a.promptedSlices(o.labelValue);
+      for (const o of app.objects.list) prompted[o.labelValue] = a.promptedSlices(o.labelValue);
       return {
         promptTool: a.tool,
         plane: a.plane,
         historySize: a.history.size,
         canRedo: a.history.canRedo,
         locked: [...a.locked],
-        device: a.device,
-        modelId: a.modelId,
+        device: app.models.device,
+        modelId: app.models.modelId,
         prompted,
         confidenceSlices: a.confidence()?.slices.filter((c) => c !== null).length ?? 0,
         displayWindow: viewerOf()?.displayWindow() ?? null,
@@ -153,7 +155,7 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
     n4() {
       const b = app.bias;
       const sent = app.annotation?.engineVolume ?? null;
-      const original = app.volume;
+      const original = app.case.volume;
       const shown = app.shownVolume;
       const modelSees = sent === null ? 'none'
         : original && sent.data === original.data ? 'original'
@@ -178,7 +180,7 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
       return app.annotation?.currentSlice(plane) ?? null;
     },
     clientPoint(ijk, plane) {
-      const v = app.volume;
+      const v = app.case.volume;
       const viewer = viewerOf();
       if (!v || !viewer) return null;
       return viewer.mmToClient(voxelToWorld(v.affine, ijk[0], ijk[1], ijk[2]), plane);

@@ -24,7 +24,7 @@
  *  - measures in the page (tools/bench/cohort/page.ts): PerformanceObserver
  *    'longtask' and 'long-animation-frame' (with script attribution), every
  *    render of the controller (an own accessor on the shell's `caption`,
- *    the last property AppController#render sets) and every Lit update of the
+ *    the last property renderShell (src/app/shell-view.ts) sets) and every Lit update of the
  *    shell and its parts. The controller's busy labels split the open into
  *    phases (walk, scan, classify + restore, list shown, load, display) and
  *    each long task is put in the phase its end falls in (the render that
