@@ -14,15 +14,16 @@ import type { Vec3, Volume } from '../shared/volume.ts';
 import type { LabelDiff, PromptGesture, PromptTool, ViewerController, ViewPlane } from '../viewer/viewer-controller.ts';
 import { EngineLink } from './engine-link.ts';
 import { History, type HistoryStep } from './history.ts';
-import { fillEnclosed, splitStroke } from './label-edits.ts';
+import { fillEnclosed, objectMask, splitStroke } from './label-edits.ts';
 import type { Models } from './models.ts';
 import { propagate } from './propagation.ts';
 import { PromptStore, isMask, type ForgottenObject, type MaskPrompt, type PromptRow, type SliceConfidence, type SlicePrompts } from './prompts.ts';
-import { SliceCursor } from './slice-cursor.ts';
+import { SliceCursor, confidenceView, type ConfidenceView } from './slice-cursor.ts';
 import { axisPlane, clampPoint, planeAxis, toSlice, worldToVoxel } from './slice-geometry.ts';
 import { errorText, isAbort, type TaskHost } from './tasks.ts';
 
 export type { SliceConfidence } from './prompts.ts';
+export type { ConfidenceView } from './slice-cursor.ts';
 
 /** What the annotation needs from the app around it. */
 export interface AnnotationHost {
@@ -37,16 +38,6 @@ export interface AnnotationHost {
   drawTool(): 'off' | 'pen' | 'erase';
   /** Something shown changed (tools, confidence, model). */
   render(): void;
-}
-
-/** What the confidence strip shows for the active object. */
-export interface ConfidenceView {
-  object: number;
-  axis: SliceAxis;
-  plane: ViewPlane;
-  count: number;
-  current: number;
-  slices: (SliceConfidence | null)[];
 }
 
 export class AnnotationController {
@@ -231,18 +222,11 @@ export class AnnotationController {
     const cur = this.#cursor.current(plane);
     if (!cur) return;
     const { width, height } = sliceGeometry(volume.dims, cur.axis);
-    const mask = new Uint8Array(width * height);
-    let any = 0;
+    let found: { mask: Uint8Array; voxels: number } = { mask: new Uint8Array(0), voxels: 0 };
     this.host.viewer.editLabels((labels) => {
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          if (labels.get(voxelIndex(volume.dims, cur.axis, cur.slice, x, y)) === object) {
-            mask[y * width + x] = 1;
-            any++;
-          }
-        }
-      }
+      found = objectMask(labels, { width, height, index: (x, y) => voxelIndex(volume.dims, cur.axis, cur.slice, x, y) }, object);
     });
+    const { mask, voxels: any } = found;
     if (any === 0) {
       this.host.tasks.message('info', `Object ${object} has no voxels on this slice: draw it first (P), then press M.`);
       return;
@@ -394,14 +378,7 @@ export class AnnotationController {
 
   confidence(): ConfidenceView | null {
     const volume = this.#link.volume;
-    if (!volume) return null;
-    const object = this.host.activeLabel();
-    const conf = this.#prompts.confidence(object);
-    const axis = conf?.axis ?? planeAxis(volume.affine, this.#cursor.plane);
-    const plane = axisPlane(volume.affine, axis);
-    const count = sliceGeometry(volume.dims, axis).count;
-    const slices: (SliceConfidence | null)[] = Array.from({ length: count }, (_, s) => conf?.bySlice.get(s) ?? null);
-    return { object, axis, plane, count, current: this.#cursor.current(plane)?.slice ?? 0, slices };
+    return volume ? confidenceView(volume, this.host.activeLabel(), this.#prompts.confidence(this.host.activeLabel()), this.#cursor) : null;
   }
 
   /** Move the crosshair to a slice along an axis (the confidence strip's click). */

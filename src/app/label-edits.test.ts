@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelAccess, LabelDiff } from '../viewer/viewer-controller.ts';
-import { fillEnclosed, splitStroke } from './label-edits.ts';
+import { fillEnclosed, objectMask, splitStroke } from './label-edits.ts';
 
 /** A 5 × 5 slice from rows of digits. */
 function slice(rows: string[]): { labels: LabelAccess; data: Uint8Array; at: { width: number; height: number; index(x: number, y: number): number } } {
@@ -61,5 +61,15 @@ describe('splitStroke', () => {
   it('gives null for an empty side', () => {
     expect(splitStroke(diff([0], [1]), 1, false, new Set())).toEqual({ keep: expect.anything(), revert: null });
     expect(splitStroke(diff([2], [0]), 1, true, new Set()).keep).toBeNull();
+  });
+});
+
+describe('objectMask', () => {
+  it("is the object's voxels on the slice, row-major, and their count", () => {
+    const s = slice(['012', '110', '001']);
+    const { mask, voxels } = objectMask(s.labels, s.at, 1);
+    expect([...mask]).toEqual([0, 1, 0, 1, 1, 0, 0, 0, 1]);
+    expect(voxels).toBe(4);
+    expect(objectMask(s.labels, s.at, 3).voxels).toBe(0);
   });
 });

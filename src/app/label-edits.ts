@@ -1,6 +1,6 @@
 /**
  * Hand edits of the label map as pure functions: the fill of an enclosed region on one
- * slice, and the part of a brush or eraser stroke that the object rules allow. No state;
+ * slice, an object's mask on a slice, and the part of a brush or eraser stroke that the object rules allow. No state;
  * they read and write only what they are given.
  */
 import type { LabelAccess, LabelDiff } from '../viewer/viewer-controller.ts';
@@ -43,6 +43,22 @@ export function fillEnclosed(labels: LabelAccess, slice: SliceOfLabels, x0: numb
   if (!enclosed) return { enclosed, filled: 0 };
   for (const p of region) labels.set(index(p % width, Math.floor(p / width)), object);
   return { enclosed, filled: region.length };
+}
+
+/** An object's voxels on one slice as a 0/1 mask (row-major), and how many there are. */
+export function objectMask(labels: LabelAccess, slice: SliceOfLabels, object: number): { mask: Uint8Array; voxels: number } {
+  const { width, height, index } = slice;
+  const mask = new Uint8Array(width * height);
+  let voxels = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (labels.get(index(x, y)) === object) {
+        mask[y * width + x] = 1;
+        voxels++;
+      }
+    }
+  }
+  return { mask, voxels };
 }
 
 function pick(diff: LabelDiff, ks: readonly number[], flip: boolean): LabelDiff {

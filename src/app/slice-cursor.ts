@@ -1,13 +1,33 @@
 /**
  * Where the user is in the open case: the plane last worked in (slice keys and the
  * confidence strip follow it) and the native slice under the crosshair in each plane;
- * moving a slice, or to a slice. State: the plane. Calls the viewer.
+ * moving a slice, or to a slice; the confidence strip's view. State: the plane. Calls the viewer.
  */
 import type { SliceAxis } from '../engine/protocol.ts';
 import { sliceGeometry } from '../engine/slices.ts';
 import type { Volume } from '../shared/volume.ts';
 import type { ViewerController, ViewPlane } from '../viewer/viewer-controller.ts';
+import type { ObjectConfidence, SliceConfidence } from './prompts.ts';
 import { axisPlane, planeAxis, slicePointToWorld, toSlice, worldToVoxel } from './slice-geometry.ts';
+
+/** What the confidence strip shows for the active object. */
+export interface ConfidenceView {
+  object: number;
+  axis: SliceAxis;
+  plane: ViewPlane;
+  count: number;
+  current: number;
+  slices: (SliceConfidence | null)[];
+}
+
+/** The object's confidence per slice along its axis (else the plane worked in), and the slice the crosshair is on. */
+export function confidenceView(volume: Volume, object: number, conf: ObjectConfidence | undefined, cursor: SliceCursor): ConfidenceView {
+  const axis = conf?.axis ?? planeAxis(volume.affine, cursor.plane);
+  const plane = axisPlane(volume.affine, axis);
+  const count = sliceGeometry(volume.dims, axis).count;
+  const slices: (SliceConfidence | null)[] = Array.from({ length: count }, (_, s) => conf?.bySlice.get(s) ?? null);
+  return { object, axis, plane, count, current: cursor.current(plane)?.slice ?? 0, slices };
+}
 
 export class SliceCursor {
   #plane: ViewPlane = 'axial';
