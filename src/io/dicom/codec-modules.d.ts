@@ -1,4 +1,4 @@
-// Types for the codec packages, which ship none (see codecs.ts for how each is used).
+// Types for the codec packages, which ship none (see codec-loaders.ts for how each is used).
 
 /** An Emscripten/embind decoder instance of the @cornerstonejs codec packages. */
 interface EmbindDecoder {

@@ -1,12 +1,25 @@
 /** Copying native (uncompressed) pixel data into a voxel array: byte order and stored-bit handling. */
 import type { VoxelArray, VoxelType } from '../../shared/volume.ts';
-import { rangeOf, trimStored16, type Range } from './kernels.ts';
+import { rangeOf, type Range } from './kernels.ts';
+import { trimStored16 } from './kernels-stored16.ts';
+import { isBigEndian } from './transfer-syntax.ts';
+import type { DicomHeader } from './types.ts';
 
 export interface PixelLayout {
   bitsAllocated: number;
   bitsStored: number;
   signed: boolean;
   bigEndian: boolean;
+}
+
+/** How a header's pixels are laid out, in the given transfer syntax. */
+export function layoutOf(h: DicomHeader, transferSyntaxUid: string): PixelLayout {
+  return {
+    bitsAllocated: h.bitsAllocated,
+    bitsStored: h.bitsStored,
+    signed: h.pixelRepresentation === 1,
+    bigEndian: isBigEndian(transferSyntaxUid),
+  };
 }
 
 /** The voxel type that holds stored values as they are; undefined for what we do not read (1-bit, 64-bit…). */
