@@ -1,0 +1,61 @@
+/**
+ * A Niivue instance set up as the viewer uses it: its options (a multiplanar view with a thin
+ * crosshair, none of NiiVue's own extras) and, once it has a GL context, the display mode and
+ * its hooks into NiiVue (niivue-hooks.ts): who computes the background colours, the slice
+ * shader, how the label drawing is uploaded, and NiiVue's undo snapshots.
+ */
+import { Niivue, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
+import { DisplayColours } from './display-colours.ts';
+import type { DrawingUploads } from './drawing-upload.ts';
+import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, SKIP_GRADIENT } from './niivue-hooks.ts';
+import { isSoftwareRenderer, rendererName } from './renderer.ts';
+import { SLICE_SHADER } from './slice-shader.ts';
+import type { DisplayMode } from './viewer-types.ts';
+
+const BACKGROUND = [0, 0, 0, 1];
+
+export function createNiivue(): Niivue {
+  return new Niivue({
+    backColor: BACKGROUND,
+    crosshairColor: [0.25, 0.85, 1, 1],
+    // A thin line whatever the voxel size: width as a fraction of the field of view.
+    crosshairWidth: 0.6,
+    crosshairWidthUnit: 'percent',
+    show3Dcrosshair: true,
+    isColorbar: false,
+    isOrientCube: false,
+    dragAndDropEnabled: false,
+    sliceType: SLICE_TYPE.MULTIPLANAR,
+    multiplanarShowRender: SHOW_RENDER.NEVER,
+    multiplanarEqualSize: true,
+    isResizeCanvas: true,
+    loadingText: '',
+    logLevel: 'warn',
+  });
+}
+
+/** The display mode for this GL: 'auto' is 'cpu' on a software GL, else 'gpu' (see DisplayMode). */
+export function resolveDisplay(nv: Niivue, mode: DisplayMode): Exclude<DisplayMode, 'auto'> {
+  return mode === 'auto' ? (isSoftwareRenderer(rendererName(nv.gl)) ? 'cpu' : 'gpu') : mode;
+}
+
+/** Set the hooks of a display mode on an attached Niivue; returns its background colours. */
+export function hookDisplay(nv: Niivue, display: Exclude<DisplayMode, 'auto'>, uploads: DrawingUploads): DisplayColours {
+  const gl = nv.gl as unknown as Record<string, unknown>;
+  gl[SKIP_GRADIENT] = true; // no 3D render shown yet
+  const colours = new DisplayColours(nv, display === 'cpu');
+  gl[DISPLAY_TEXTURE] = (image: unknown, voxels: unknown, old: WebGLTexture | null) => colours.texture(image, voxels, old);
+  if (display !== 'stock') {
+    (globalThis as Record<string, unknown>)[FAST_RANGE] = true;
+    nv.setCustomSliceShader(SLICE_SHADER);
+    gl[DRAWING_UPLOAD] = (texture: WebGLTexture | null, drawing: Uint8Array, dims: ArrayLike<number>) => uploads.upload(nv.gl, texture, drawing, dims);
+    // NiiVue snapshots the whole drawing (run-length encoded) after every stroke for its own
+    // undo, 150 ms for a 512×512×120 series; the app keeps its own undo (diffs), so the snapshot
+    // is skipped where it is only that (with fills overwriting, NiiVue's default).
+    const addUndoBitmap = nv.drawAddUndoBitmap.bind(nv);
+    nv.drawAddUndoBitmap = (fillOverwrites = true) => {
+      if (!fillOverwrites) addUndoBitmap(fillOverwrites);
+    };
+  }
+  return colours;
+}
