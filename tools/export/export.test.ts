@@ -73,7 +73,7 @@ print(convert_file(${JSON.stringify(join(dir, 'fp16.onnx'))}))`;
 
 /** Why the PyTorch test cannot run here, or null. */
 function torchMissing(): string | null {
-  if (!SAM2_SRC) return 'SAM2_SRC is not set (a facebookresearch/sam2 checkout; see models/README.md)';
+  if (!SAM2_SRC) return 'SAM2_SRC is not set (a facebookresearch/sam2 checkout; see docs/models.md)';
   const probe = "import sys; sys.path.insert(0, 'tools/export'); from slicesam_export import compat; compat.install(); import torch, sam2, nibabel, scipy";
   const r = run(PYTHON, ['-c', probe], { PYTHONPATH: SAM2_SRC });
   return r.code === 0 ? null : `torch / sam2 / nibabel / scipy do not import: ${r.out.trim().split('\n').pop()}`;

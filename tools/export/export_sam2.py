@@ -2,7 +2,7 @@
 """
 SAM2-family checkpoint -> a SliceSAM model folder (five ONNX graphs, constants.json,
 manifest.json); optionally a golden trace of PyTorch's own video predictor (--trace).
-Environment and examples: models/README.md, "Exporting a checkpoint".
+Environment and examples: docs/models.md, "Exporting a checkpoint".
 """
 from __future__ import annotations
 

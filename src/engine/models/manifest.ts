@@ -22,7 +22,7 @@ export type ModelFileKey = (typeof MODEL_FILE_KEYS)[number];
 export type SamVersion = '2.0' | '2.1';
 export type Precision = 'fp32' | 'fp16';
 export type ImageSize = 1024 | 512;
-/** Whether the manifest's values were checked against a published source (see models/README.md). */
+/** Whether the manifest's values were checked against a published source (see docs/models.md). */
 export type ManifestStatus = 'verified' | 'unverified';
 
 /** One downloadable file. */

@@ -1,7 +1,7 @@
 /**
  * N4 parameters, their defaults and the "fast" preset. Defaults are the ones
  * ITK users get through SimpleITK / ANTs (itk::N4BiasFieldCorrectionImageFilter
- * with 4 fitting levels of 50 iterations); see README "MR bias-field correction (N4)".
+ * with 4 fitting levels of 50 iterations); see docs/n4.md.
  */
 
 export interface N4Options {

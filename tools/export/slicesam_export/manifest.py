@@ -1,4 +1,4 @@
-"""The model folder's manifest.json and constants.json (formats: models/README.md). No torch."""
+"""The model folder's manifest.json and constants.json (formats: docs/models.md). No torch."""
 from __future__ import annotations
 
 import json

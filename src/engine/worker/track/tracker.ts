@@ -6,7 +6,7 @@
  *   add_new_points_or_box, add_new_mask, propagate_in_video_preflight, propagate_in_video,
  *   _run_single_frame_inference; SAM2Base.track_step, _prepare_memory_conditioned_features.
  *
- * Choices where SAM2 has options or the graphs force them (see also README "Engine"):
+ * Choices where SAM2 has options or the graphs force them (see also docs/engine.md):
  * - add_all_frames_to_correct_as_cond = True (SAM2's demo setting): a slice that gets
  *   prompts or a corrected mask becomes a conditioning slice, whether or not it was tracked.
  * - Prompted slices: the memory is encoded from the hole-filled low-res mask upsampled to

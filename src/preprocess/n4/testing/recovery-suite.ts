@@ -3,7 +3,7 @@
  * MPRAGE test files. Two ways to mask:
  *  - Otsu (the default the app uses): the head, scalp included. N4 then cannot fully
  *    tell a smooth field from real head-scale contrast (ITK's own N4 scores the same, see
- *    README); asserted: the CV criterion and r ≥ `otsuR` for the field N4 adds.
+ *    docs/n4.md); asserted: the CV criterion and r ≥ `otsuR` for the field N4 adds.
  *  - a tissue mask given by the caller (white-matter voxels of the raw image, standing in
  *    for a brain segmentation): asserted: the CV criterion and r ≥ 0.95 for the estimated
  *    field itself.
