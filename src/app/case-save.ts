@@ -4,7 +4,6 @@
  * folder; the summary shown after a save; the demo's saved outputs to the Downloads folder.
  * No state. Calls the I/O worker (compression), the folder and the browser's downloads.
  */
-import { caseFileStem } from '../cohort/cases.ts';
 import { ITK_SNAP_LABELS_FILE, SLICER_COLOR_TABLE_FILE } from '../cohort/label-tables.ts';
 import { VOLUMETRY_FILE, volumetryRows } from '../cohort/volumetry.ts';
 import { readTextIfExists } from '../io/fs/index.ts';
@@ -13,7 +12,7 @@ import type { IoClient } from '../io/worker/client.ts';
 import type { CaseEntry, ObjectSpec } from '../shared/cohort.ts';
 import type { Volume } from '../shared/volume.ts';
 import type { SaveSummary } from '../ui/types.ts';
-import { readCaseOutputs, saveCaseOutputs } from './case-outputs.ts';
+import { labelFileName, readCaseOutputs, saveCaseOutputs } from './case-outputs.ts';
 import type { Session } from './cohort-session.ts';
 
 function download(bytes: Uint8Array, name: string, type = 'application/gzip'): void {
@@ -36,7 +35,7 @@ export interface CaseToSave {
 export async function saveCase(io: IoClient, c: CaseToSave, signal: AbortSignal): Promise<string[] | null> {
   const labelFile = await io.encodeLabel(c.source.id, c.labels, { signal });
   if (!c.session.root) {
-    download(labelFile, `${caseFileStem(c.entry.id)}.nii.gz`);
+    download(labelFile, labelFileName(c.entry));
     return null;
   }
   return saveCaseOutputs({ root: c.session.root, outputFolder: c.session.outputFolder }, {
@@ -62,9 +61,9 @@ export function saveSummary(c: CaseToSave, written: string[]): SaveSummary {
 }
 
 /** The case's saved outputs, from this browser's storage to the Downloads folder (the demo); false when nothing is saved yet. */
-export async function downloadSavedOutputs(session: Session, caseId: string): Promise<boolean> {
+export async function downloadSavedOutputs(session: Session, entry: Pick<CaseEntry, 'id' | 'labelFile'>): Promise<boolean> {
   if (!session.root) return false;
-  const saved = await readCaseOutputs({ root: session.root, outputFolder: session.outputFolder }, caseId);
+  const saved = await readCaseOutputs({ root: session.root, outputFolder: session.outputFolder }, entry);
   if (!saved.labelFile) return false;
   download(saved.labelFile, saved.path.split('/').at(-1)!);
   for (const name of [VOLUMETRY_FILE, ITK_SNAP_LABELS_FILE, SLICER_COLOR_TABLE_FILE]) {

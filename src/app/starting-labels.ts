@@ -45,7 +45,7 @@ export async function startingLabels(
     }
   }
   if (session.root) {
-    const saved = await readCaseOutputs({ root: session.root, outputFolder: session.outputFolder }, entry.id);
+    const saved = await readCaseOutputs({ root: session.root, outputFolder: session.outputFolder }, entry);
     if (saved.labelFile) {
       try {
         const labels = await io.decodeLabel(source.id, saved.labelFile, saved.path);

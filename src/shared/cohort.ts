@@ -18,6 +18,8 @@ export interface CaseEntry {
   kind: 'nifti' | 'dicom';
   /** Files it is read from, relative to the root, '/' separated (DICOM: every file of the series). */
   sourcePaths: string[];
+  /** Its label file's name in the output folder (src/cohort/label-names.ts); absent for failed cases. */
+  labelFile?: string;
   status: CaseStatus;
   /** Why it was skipped (optional) or why it failed (always). */
   reason?: string;

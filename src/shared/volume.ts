@@ -41,6 +41,9 @@ export interface NiftiGeometry {
 
 export type SourceFormat = 'nifti' | 'dicom';
 
+/** How dcm2niix lays out a DICOM series' voxels, and so the files written for it (src/io/file-order.ts). */
+export type Dcm2niixLayout = 'flip-rows' | 'closest-ras' | 'as-stored';
+
 export interface VolumeMeta {
   format: SourceFormat;
   /** Paths of the file(s) the volume was read from, relative to what was opened. */
@@ -53,6 +56,8 @@ export interface VolumeMeta {
   windowWidth?: number;
   /** Things the user should know about how the volume was read. */
   warnings: string[];
+  /** DICOM: the voxel order files written for it take (dcm2niix's); absent: the volume's own order. */
+  dcm2niixLayout?: Dcm2niixLayout;
 }
 
 /** One 3D image on a regular grid, as every layer of SliceSAM sees it. */

@@ -7,6 +7,7 @@ import { writeFile, rename } from 'node:fs/promises';
 import { isVolumeError } from '../../src/shared/errors.ts';
 import type { Volume } from '../../src/shared/volume.ts';
 import { gzip } from '../../src/io/gzip.ts';
+import { inFileOrder } from '../../src/io/file-order.ts';
 import { encodeNifti } from '../../src/io/nifti/write.ts';
 import { diskFiles } from '../../src/io/node/files.ts';
 import { loadVolume, scanFiles, type VolumeSource } from '../../src/io/scan.ts';
@@ -70,14 +71,16 @@ export async function main(args: string[]): Promise<number> {
       const { report, byPath } = await scan(input);
       const source = pick(report.volumes, options);
       const volume = await loadVolume(source, byPath);
-      const raw = encodeNifti(volume, { description: 'SliceSAM' });
+      // DICOM in dcm2niix's voxel order, as the app's label files (src/io/file-order.ts).
+      const written = inFileOrder(volume);
+      const raw = encodeNifti(written, { description: 'SliceSAM' });
       const bytes = output.endsWith('.gz') ? await gzip(raw) : raw;
       // Write beside the target, then rename: never a half-written file under the real name.
       const partial = `${output}.partial`;
       await writeFile(partial, bytes);
       await rename(partial, output);
       for (const w of volume.meta.warnings) process.stderr.write(`warning: ${w}\n`);
-      process.stderr.write(`wrote ${output}: ${volume.dims.join('×')} ${volume.datatype} from ${source.name}\n`);
+      process.stderr.write(`wrote ${output}: ${written.dims.join('×')} ${volume.datatype} from ${source.name}\n`);
       return 0;
     }
     process.stderr.write(`${USAGE}\n`);

@@ -21,15 +21,7 @@ import sys
 
 import nibabel as nib
 import numpy as np
-
-
-def volume3d(img):
-    data = np.asanyarray(img.dataobj)
-    while data.ndim > 3:
-        data = data[..., 0]
-    while data.ndim < 3:
-        data = data[..., np.newaxis]
-    return data
+from volume3d import volume3d
 
 
 def main():

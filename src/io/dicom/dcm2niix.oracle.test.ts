@@ -11,11 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memoryFile, type SourceFile } from '../../shared/source-file.ts';
 import type { Volume } from '../../shared/volume.ts';
-import { invert, voxelToWorld } from '../geometry.ts';
+import { inFileOrder } from '../file-order.ts';
+import { invert, maxAffineDifference, voxelToWorld } from '../geometry.ts';
+import { labelGridOf } from '../label-grid.ts';
 import { readNifti } from '../nifti/read.ts';
+import { writeLabelNifti } from '../nifti/write.ts';
 import { diskFile, diskFiles } from '../node/files.ts';
 import { loadOne } from './testing/load.ts';
-import { cross, type SeriesSpec, seriesFiles, writeImage } from './testing/synthetic.ts';
+import { cross, MR_IMAGE_STORAGE, type SeriesSpec, seriesFiles, writeImage } from './testing/synthetic.ts';
 import { enhancedFile, type EnhancedSpec, enhancedValue, type StackSpec, storageOrder } from './testing/enhanced.ts';
 import { scan } from './testing/load.ts';
 import { readDicomSeries } from './read-series.ts';
@@ -100,21 +103,22 @@ function expectSameVoxels(ours: Volume, theirs: Volume, stride = 1, slices?: Rea
 
 const real = fileURLToPath(new URL('../../../../shared/data/dicom/vs-seg-001-t1-mprage/', import.meta.url));
 
-describe('DICOM reader vs dcm2niix', () => {
-  const a = Math.PI / 7, b = Math.PI / 9;
-  const row = [Math.cos(a), Math.sin(a), 0];
-  const col = [-Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), Math.sin(b)];
-  const n = cross(row, col);
-  const cases: Array<[string, SeriesSpec]> = [
-    ['axial, int16 with intercept', { slices: 5, rows: 6, columns: 7, intercept: -1024, value: (i, j, k) => i * 3 + j * 50 + k * 700 }],
-    ['axial, descending positions', { slices: 4, rows: 5, columns: 6, step: [0, 0, -2.5] }],
-    ['oblique', { slices: 5, rows: 6, columns: 5, orientation: [...row, ...col], pixelSpacing: [0.9, 0.6], step: [n[0] * 1.5, n[1] * 1.5, n[2] * 1.5] }],
-    ['sagittal', { slices: 4, rows: 5, columns: 6, orientation: [0, 1, 0, 0, 0, -1], step: [-3, 0, 0] }],
-    ['coronal, uint16', { slices: 4, rows: 5, columns: 6, orientation: [1, 0, 0, 0, 0, -1], step: [0, 2, 0], type: 'uint16' }],
-    ['implicit VR, uint8', { slices: 3, rows: 4, columns: 4, type: 'uint8', write: { transferSyntax: 'implicit-le' }, value: (i, j, k) => i + 4 * j + 16 * k }],
-    ['explicit VR big endian', { slices: 3, rows: 4, columns: 4, write: { transferSyntax: 'explicit-be' } }],
-  ];
+/** Synthetic 2D series (CT, no MRAcquisitionType) in several orientations and encodings. */
+const a = Math.PI / 7, b = Math.PI / 9;
+const row = [Math.cos(a), Math.sin(a), 0];
+const col = [-Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), Math.sin(b)];
+const n = cross(row, col);
+const cases: Array<[string, SeriesSpec]> = [
+  ['axial, int16 with intercept', { slices: 5, rows: 6, columns: 7, intercept: -1024, value: (i, j, k) => i * 3 + j * 50 + k * 700 }],
+  ['axial, descending positions', { slices: 4, rows: 5, columns: 6, step: [0, 0, -2.5] }],
+  ['oblique', { slices: 5, rows: 6, columns: 5, orientation: [...row, ...col], pixelSpacing: [0.9, 0.6], step: [n[0] * 1.5, n[1] * 1.5, n[2] * 1.5] }],
+  ['sagittal', { slices: 4, rows: 5, columns: 6, orientation: [0, 1, 0, 0, 0, -1], step: [-3, 0, 0] }],
+  ['coronal, uint16', { slices: 4, rows: 5, columns: 6, orientation: [1, 0, 0, 0, 0, -1], step: [0, 2, 0], type: 'uint16' }],
+  ['implicit VR, uint8', { slices: 3, rows: 4, columns: 4, type: 'uint8', write: { transferSyntax: 'implicit-le' }, value: (i, j, k) => i + 4 * j + 16 * k }],
+  ['explicit VR big endian', { slices: 3, rows: 4, columns: 4, write: { transferSyntax: 'explicit-be' } }],
+];
 
+describe('DICOM reader vs dcm2niix', () => {
   it.each(cases)('%s', async (_name, spec) => {
     const files = await seriesFiles(spec);
     const ours = await loadOne(files);
@@ -230,5 +234,55 @@ describe('enhanced multi-frame vs dcm2niix', () => {
     const theirs = await dcm2niix(await toDisk([file]));
     expect(sameGrid(ours, theirs)).toBe(true);
     expectSameVoxels(ours, theirs);
+  });
+});
+
+// Voxel order. What we write for a DICOM series (slicesam convert, label
+// files) takes dcm2niix's voxel order, so arrays pair index for index with
+// dcm2niix's image: the same dims, every voxel at the same array index, and
+// the same affine. 2D series: rows reversed; 3D MR acquisitions: nii_setOrtho's
+// reorientation (see ../file-order.ts), in every orientation here.
+describe('voxel order of what we write vs dcm2niix', () => {
+  const mr3d = { modality: 'MR', sopClassUid: MR_IMAGE_STORAGE, extra: [{ tag: 0x00180023, vr: 'CS' as const, value: '3D' }] };
+  const value = (i: number, j: number, k: number): number => (i * 7 + j * 31 + k * 101) % 997;
+  const base = { rows: 6, columns: 7, value };
+  const orderCases: Array<[string, SeriesSpec]> = [
+    ...cases,
+    ['3D MR axial', { ...base, slices: 5, image: mr3d }],
+    ['3D MR axial, descending', { ...base, slices: 5, step: [0, 0, -1.5], image: mr3d }],
+    ['3D MR sagittal', { ...base, slices: 4, orientation: [0, 1, 0, 0, 0, -1], step: [-1.2, 0, 0], image: mr3d }],
+    ['3D MR coronal', { ...base, slices: 4, orientation: [1, 0, 0, 0, 0, -1], step: [0, 1.1, 0], image: mr3d }],
+    ['3D MR oblique', { ...base, slices: 5, orientation: [...row, ...col], pixelSpacing: [0.9, 0.6], step: [n[0] * 1.5, n[1] * 1.5, n[2] * 1.5], image: mr3d }],
+    ['3D MR, rows and columns reversed', { ...base, slices: 3, orientation: [-1, 0, 0, 0, -1, 0], image: mr3d }],
+    // Two time points: dcm2niix's image is 4D, which it never reorients (rows reversed); ours is its first volume.
+    ['3D MR sagittal, two time points', {
+      ...base, slices: 8, orientation: [0, 1, 0, 0, 0, -1], step: [0, 0, 0], positions: (k, p) => [p[0] - 1.5 * (k % 4), p[1], p[2]], image: mr3d,
+    }],
+  ];
+
+  it.each(orderCases)('%s: same dims, affine and voxel at every array index; labels too', async (_name, spec) => {
+    const files = await seriesFiles(spec);
+    const ours = await loadOne(files);
+    const theirs = await dcm2niix(await toDisk(files));
+    const written = inFileOrder(ours);
+    expect(written.dims).toEqual(theirs.dims.slice(0, 3));
+    expect(maxAffineDifference(written.affine, theirs.affine)).toBeLessThan(1e-3);
+    let differ = 0;
+    for (let x = 0; x < written.data.length; x++) if (written.data[x] !== theirs.data[x]) differ++;
+    expect(differ).toBe(0);
+
+    // A label drawn on our volume (a threshold of it) lands where dcm2niix's image holds the same voxels.
+    const threshold = Number(theirs.data[Math.floor(theirs.data.length / 3)]);
+    const labels = Uint8Array.from(ours.data, (v) => (Number(v) > threshold ? 1 : 0));
+    const file = await readNifti(memoryFile('label.nii.gz', await writeLabelNifti(labels, labelGridOf(ours))));
+    expect(file.dims).toEqual(theirs.dims.slice(0, 3));
+    expect(maxAffineDifference(file.affine, theirs.affine)).toBeLessThan(1e-3);
+    let wrong = 0, set = 0;
+    for (let x = 0; x < file.data.length; x++) {
+      if (file.data[x] !== (Number(theirs.data[x]) > threshold ? 1 : 0)) wrong++;
+      set += file.data[x]!;
+    }
+    expect(wrong).toBe(0);
+    expect(set).toBeGreaterThan(0);
   });
 });

@@ -132,6 +132,9 @@ export function groupIntoSeries(headers: readonly DicomHeader[]): DicomSeries[] 
       if (first.studyInstanceUid) series.studyInstanceUid = first.studyInstanceUid;
       if (first.modality) series.modality = first.modality;
       if (first.seriesNumber !== undefined) series.seriesNumber = first.seriesNumber;
+      if (first.seriesDescription) series.seriesDescription = first.seriesDescription;
+      if (first.patientId) series.patientId = first.patientId;
+      if (first.studyDate) series.studyDate = first.studyDate;
       out.push(series);
     });
   }

@@ -18,6 +18,7 @@ const PLANE_ORIENTATION = 'x00209116';
 const PIXEL_MEASURES = 'x00289110';
 const PIXEL_VALUE_TRANSFORMATION = 'x00289145';
 const FRAME_VOI_LUT = 'x00289132';
+const MR_FOV_GEOMETRY = 'x00189125';
 
 /** Look an attribute up in a functional group: per-frame item first, then shared. */
 function fromGroups<T>(
@@ -144,8 +145,12 @@ export function headerFromDataSet(
   const frameIncrementPointer = numberOfFrames > 1 && !frames && fip ? fip : undefined;
   const gridFrameOffsets = frameIncrementPointer === 'x3004000c' ? numbers(ds, 'x3004000c') : undefined;
 
+  // dcm2niix's voxel order follows these (../file-order.ts); enhanced MR keeps MRAcquisitionType in MR FOV/Geometry.
+  const mrAcquisitionType = str(ds, 'x00180023') ?? fromGroups(first, shared, MR_FOV_GEOMETRY, (d) => str(d, 'x00180023'));
+  const echoPlanar = /^Y/i.test(str(ds, 'x00189018') ?? '') || /EP/.test(str(ds, 'x00180020') ?? '') ? true : undefined;
   const optional = {
     sopClassUid, sopInstanceUid: str(ds, 'x00080018'), studyInstanceUid: str(ds, 'x0020000d'), modality,
+    patientId: str(ds, 'x00100020'), studyDate: str(ds, 'x00080020'), mrAcquisitionType, echoPlanar,
     seriesDescription: str(ds, 'x0008103e'), seriesNumber: num(ds, 'x00200011'), instanceNumber: num(ds, 'x00200013'),
     imagePositionPatient: ipp, imageOrientationPatient: iop, pixelSpacing, imagerPixelSpacing,
     sliceThickness, spacingBetweenSlices, highBit, photometricInterpretation: str(ds, 'x00280004'),

@@ -15,7 +15,7 @@
  */
 import { VolumeError } from '../../shared/errors.ts';
 import type { SourceFile } from '../../shared/source-file.ts';
-import type { Volume } from '../../shared/volume.ts';
+import type { Dcm2niixLayout, Volume } from '../../shared/volume.ts';
 import { affineSpacing, lpsToRas } from '../geometry.ts';
 import { copyFileFrames } from './file-frames.ts';
 import { framePositionWarnings, slicesOf, type PlacedSlice, type Slice } from './header-slices.ts';
@@ -23,8 +23,8 @@ import { inPlaceLayout, readsInPlace } from './read-in-place.ts';
 import { validate } from './series-checks.ts';
 import { Refit, SeriesVoxels } from './series-voxels.ts';
 import { planSlices } from './slice-geometry.ts';
-import type { DicomSeries, ReadsInto } from './types.ts';
-import { DICOM_WARNING, warning } from './warnings.ts';
+import type { DicomHeader, DicomSeries, ReadsInto } from './types.ts';
+import { DICOM_WARNING, hasWarning, warning } from './warnings.ts';
 
 /** Where readDicomSeries gets a header's file: a map by path, or a function. */
 export type DicomFileLookup =
@@ -50,6 +50,15 @@ export async function readDicomSeries(series: DicomSeries, files: DicomFileLooku
     if (e instanceof Refit) return readSeries(series, files, false);
     throw e;
   }
+}
+
+/** Which of dcm2niix's voxel orders its conversion of this series takes (../file-order.ts). */
+function dcm2niixLayout(leader: DicomHeader, slots: number, planWarnings: readonly string[]): Dcm2niixLayout {
+  // Repeated positions make dcm2niix's image 4D, which it never reorients.
+  const repeats = hasWarning(planWarnings, DICOM_WARNING.duplicatePositions);
+  if (!/^3D/i.test(leader.mrAcquisitionType ?? '') || leader.echoPlanar || slots < 2 || repeats) return 'flip-rows';
+  const even = !hasWarning(planWarnings, DICOM_WARNING.missingSlices) && !hasWarning(planWarnings, DICOM_WARNING.nonUniformSpacing);
+  return even ? 'closest-ras' : 'as-stored';
 }
 
 async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFused: boolean): Promise<Volume> {
@@ -146,6 +155,7 @@ async function readSeries(series: DicomSeries, files: DicomFileLookup, allowFuse
       warnings,
     },
   };
+  volume.meta.dcm2niixLayout = dcm2niixLayout(leader, n, plan.warnings);
   const modality = leader.modality ?? series.modality;
   if (modality) volume.meta.modality = modality;
   const description = leader.seriesDescription;

@@ -35,9 +35,15 @@ export interface DicomHeader {
   /** '' when the file has none (such files are grouped by folder). */
   seriesInstanceUid: string;
   modality?: string;
+  /** PatientID (0010,0020) and StudyDate (0008,0020): for label file names only. */
+  patientId?: string;
+  studyDate?: string;
   seriesDescription?: string;
   seriesNumber?: number;
   instanceNumber?: number;
+  /** MRAcquisitionType (0018,0023), '2D' or '3D'; echoPlanar: EchoPlanarPulseSequence YES or ScanningSequence EP. They decide dcm2niix's voxel order. */
+  mrAcquisitionType?: string;
+  echoPlanar?: boolean;
   /** LPS mm of the centre of the first transmitted voxel. */
   imagePositionPatient?: Vec3;
   /** Six direction cosines: row (i) direction then column (j) direction, LPS. */
@@ -107,6 +113,10 @@ export interface DicomSeries {
   description: string;
   modality?: string;
   seriesNumber?: number;
+  /** The first file's, for label file names (the headers stay in the I/O worker). */
+  seriesDescription?: string;
+  patientId?: string;
+  studyDate?: string;
   rows: number;
   columns: number;
   /** Slices (frames) in all files. */

@@ -4,11 +4,14 @@
  * (codes, quaternion, srow, pixdim, units) so ITK-SNAP (qform first),
  * 3D Slicer and nibabel (sform first) all overlay it where they overlay the
  * source. DICOM sources get sform = qform, code 1 (scanner), from the DICOM
- * geometry. No identifying text is written: descrip says only "SliceSAM label".
+ * geometry, in dcm2niix's voxel order when the grid gives one (file-order.ts).
+ * No identifying text is written: descrip says only "SliceSAM label".
  */
 import { VolumeError } from '../../shared/errors.ts';
 import { BYTES_PER_VOXEL, voxelCount, type NiftiGeometry, type Volume, type VoxelArray, type VoxelType } from '../../shared/volume.ts';
+import { fileAffine, fileDims, isVolumeOrder, toFileOrder, VOLUME_ORDER } from '../file-order.ts';
 import { affineSpacing, affineToQform } from '../geometry.ts';
+import type { LabelGrid } from '../label-grid.ts';
 import { gzip } from '../gzip.ts';
 import { NIFTI_CODE_OF } from './header.ts';
 
@@ -144,8 +147,8 @@ function maxUint16(a: Uint16Array): number {
   return max;
 }
 
-/** The label map's header and voxel bytes on the source volume's grid. */
-function labelParts(labels: ArrayLike<number>, source: Pick<Volume, 'dims' | 'affine' | 'nifti'>): { header: Uint8Array; data: Uint8Array } {
+/** The label map's header and voxel bytes on the source volume's grid, in its files' voxel order (the volume's when none is given). */
+function labelParts(labels: ArrayLike<number>, source: LabelGrid): { header: Uint8Array; data: Uint8Array } {
   const n = voxelCount(source.dims);
   if (labels.length !== n) {
     throw new RangeError(`the label map holds ${labels.length} voxels but the source has ${source.dims.join('×')} = ${n}`);
@@ -154,14 +157,20 @@ function labelParts(labels: ArrayLike<number>, source: Pick<Volume, 'dims' | 'af
   let data: VoxelArray;
   if (type === 'uint8') data = labels instanceof Uint8Array ? labels : Uint8Array.from(labels);
   else data = labels instanceof Uint16Array ? labels : Uint16Array.from(labels);
+  // NIfTI sources keep their own order (their geometry is copied verbatim).
+  const order = source.nifti ? VOLUME_ORDER : source.order ?? VOLUME_ORDER;
+  const grid = isVolumeOrder(order)
+    ? { dims: source.dims, affine: source.affine, ...(source.nifti ? { nifti: source.nifti } : {}) }
+    : { dims: fileDims(source.dims, order), affine: fileAffine(source.affine, source.dims, order) };
+  data = toFileOrder(data, source.dims, order);
   return encodeNiftiParts(
-    { data, datatype: type, dims: source.dims, affine: source.affine, ...(source.nifti ? { nifti: source.nifti } : {}) },
+    { data, datatype: type, ...grid },
     { description: 'SliceSAM label', intentCode: NIFTI_INTENT_LABEL, calMin: 0, calMax: max },
   );
 }
 
 /** Uncompressed .nii bytes of a label map on the source volume's grid. */
-export function encodeLabelNifti(labels: ArrayLike<number>, source: Pick<Volume, 'dims' | 'affine' | 'nifti'>): Uint8Array {
+export function encodeLabelNifti(labels: ArrayLike<number>, source: LabelGrid): Uint8Array {
   const { header, data } = labelParts(labels, source);
   const out = new Uint8Array(header.byteLength + data.byteLength);
   out.set(header);
@@ -170,7 +179,7 @@ export function encodeLabelNifti(labels: ArrayLike<number>, source: Pick<Volume,
 }
 
 /** A label map as .nii.gz bytes (compressed with the platform's CompressionStream). */
-export async function writeLabelNifti(labels: ArrayLike<number>, source: Pick<Volume, 'dims' | 'affine' | 'nifti'>, path = 'label.nii.gz'): Promise<Uint8Array> {
+export async function writeLabelNifti(labels: ArrayLike<number>, source: LabelGrid, path = 'label.nii.gz'): Promise<Uint8Array> {
   const { header, data } = labelParts(labels, source);
   try {
     return await gzip(header, data);

@@ -6,11 +6,10 @@
  * the worker stays alive and keeps its last completed scan.
  */
 import * as Comlink from 'comlink';
-import { isVolumeError, VolumeError } from '../../shared/errors.ts';
+import { isVolumeError } from '../../shared/errors.ts';
 import { blobFile, memoryFile, type SourceFile } from '../../shared/source-file.ts';
-import type { Volume } from '../../shared/volume.ts';
 import { walkDirectory } from '../fs/index.ts';
-import { maxAffineDifference } from '../geometry.ts';
+import { labelGridOf, labelVoxelsOnGrid, type LabelGrid } from '../label-grid.ts';
 import { readNifti } from '../nifti/read.ts';
 import { writeLabelNifti } from '../nifti/write.ts';
 import { loadVolume, scanFiles, type ScanReport, type VolumeSource } from '../scan.ts';
@@ -42,7 +41,7 @@ let files = new Map<string, SourceFile>();
 /** The volumes the last successful scan found, by id. */
 let sources = new Map<string, VolumeSource>();
 /** Grids of the volumes loaded since that scan (labels are written and read on them). */
-const grids = new Map<string, Pick<Volume, 'dims' | 'affine' | 'nifti'>>();
+const grids = new Map<string, LabelGrid>();
 
 /**
  * The same files seen through one call: reads reject once the call is
@@ -149,7 +148,7 @@ async function scanInto(scanned: Map<string, SourceFile>, ticket: Ticket, onProg
   };
 }
 
-function gridOf(id: string): Pick<Volume, 'dims' | 'affine' | 'nifti'> {
+function gridOf(id: string): LabelGrid {
   const grid = grids.get(id);
   if (!grid) {
     const data: IoErrorData = { code: 'unknown-volume', file: id, reason: 'load the volume before writing or reading its labels', message: `${id}: not loaded` };
@@ -200,12 +199,9 @@ const api: IoWorkerApi = {
     const grid = gridOf(id);
     return withTicket(requestId, path, async () => {
       const label = await readNifti(memoryFile(path, bytes));
-      const same = label.dims.every((n, a) => n === grid.dims[a]) && maxAffineDifference(label.affine, grid.affine) < 1e-3;
-      if (!same) {
-        throw new VolumeError('inconsistent-series', path,
-          `this label map (${label.dims.join('×')}) is not on the grid of its case (${grid.dims.join('×')}); it was not loaded`);
-      }
-      const out = label.data instanceof Uint8Array || label.data instanceof Uint16Array ? label.data : Uint16Array.from(label.data);
+      // In the volume's order (written by an earlier version) or in its files' order: either opens.
+      const data = labelVoxelsOnGrid(label, grid, path);
+      const out = data instanceof Uint8Array || data instanceof Uint16Array ? data : Uint16Array.from(data);
       return Comlink.transfer(out, [out.buffer as ArrayBuffer]);
     });
   },
@@ -231,7 +227,7 @@ const api: IoWorkerApi = {
         }
         const volume = await loadVolume(source, guarded(mine, ticket, () => report(++done, total)));
         ticket.abort.signal.throwIfAborted();
-        grids.set(id, { dims: volume.dims, affine: volume.affine, ...(volume.nifti ? { nifti: volume.nifti } : {}) });
+        grids.set(id, labelGridOf(volume));
         report(total, total);
         const buffer = volume.data.buffer;
         return buffer instanceof ArrayBuffer ? Comlink.transfer(volume, [buffer]) : volume;
