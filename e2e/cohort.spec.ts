@@ -68,7 +68,7 @@ test('opening the folder lists exactly the expected cases, the broken one failed
   const s = await idle(page);
   expect(s.session).toMatchObject({ kind: 'folder', name: ROOT, writable: true });
   expect(s.cases.map((c) => [c.kind, c.sourcePaths.length, c.status])).toEqual([
-    ['dicom', 40, 'in-progress'], // site-A/patient-01: one series
+    ['dicom', 40, 'todo'], // site-A/patient-01: one series, open (looked at, not yet worked on)
     ['dicom', 32, 'todo'], // site-A/patient-02: two interleaved series …
     ['dicom', 32, 'todo'], // … give two cases
     ['nifti', 1, 'todo'], // site-A/patient-03/ct.nii.gz
@@ -176,14 +176,20 @@ test('unsaved work survives closing the tab: reopening restores it with a notice
   let s = await idle(page, savedCase);
   const second = s.selectedId!;
   expect(second).not.toBe(savedCase);
-  expect(s.cases.find((c) => c.id === second)?.status).toBe('in-progress');
+  expect(s.cases.find((c) => c.id === second)?.status).toBe('todo');
   await page.keyboard.press('d');
+  // The last change is the last stroke's pointerup, timed in the page (a time taken here
+  // afterwards could already be later than the autosave on a loaded machine).
+  await page.evaluate(() => window.addEventListener('pointerup', () => ((window as unknown as { lastUp: number }).lastUp = Date.now()), true));
   await scribble(page);
   const drawn = await page.evaluate(() => window.__slicesam!.labelCounts());
   expect(drawn?.[1] ?? 0).toBeGreaterThan(5);
   // Autosave reaches IndexedDB within 2 s of the last change.
-  const lastChange = await page.evaluate(() => Date.now());
+  const lastChange = await page.evaluate(() => (window as unknown as { lastUp: number }).lastUp);
+  expect(lastChange).toBeGreaterThan(0);
   await expect.poll(async () => (await state(page)).lastAutosave, { timeout: 2_000 }).toBeGreaterThanOrEqual(lastChange);
+  // The first edit put it in progress.
+  expect((await state(page)).cases.find((c) => c.id === second)?.status).toBe('in-progress');
   await page.close(); // a closed tab, no save
 
   page = await context.newPage();

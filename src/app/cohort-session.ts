@@ -68,6 +68,8 @@ export class CohortSession {
   /** Scanned volumes by case id. */
   #sources = new Map<string, VolumeSource>();
   #resumable: persistence.RootRecord | null = null;
+  /** What a loose-files session scanned (Retry scans it again). */
+  #inputs: ScanInput[] = [];
   readonly folderSupported = canPickDirectories();
 
   constructor(private readonly host: CohortHost) {
@@ -112,6 +114,11 @@ export class CohortSession {
   async openFiles(picked: ScanInput[]): Promise<void> {
     if (picked.length === 0) return;
     const { inputs, folder } = stripTopFolder(picked);
+    await this.#scanFiles({ kind: 'files', name: folder ?? 'opened files', root: null, rootId: null, outputFolder: DEFAULT_OUTPUT_FOLDER }, inputs);
+    if (folder) this.host.tasks.message('warning', `${folder} is open read-only: this browser cannot write into folders, so Save downloads the label map instead.`);
+  }
+
+  async #scanFiles(session: Session, inputs: ScanInput[], again?: Again): Promise<void> {
     void this.host.ensureViewer(); // NiiVue loads while the files are scanned
     await this.host.leaveCase();
     const { tasks } = this.host;
@@ -124,8 +131,8 @@ export class CohortSession {
       return;
     }
     tasks.end(signal);
-    await this.#start({ kind: 'files', name: folder ?? 'opened files', root: null, rootId: null, outputFolder: DEFAULT_OUTPUT_FOLDER }, result, inputs.length);
-    if (folder) tasks.message('warning', `${folder} is open read-only: this browser cannot write into folders, so Save downloads the label map instead.`);
+    this.#inputs = inputs;
+    await this.#start(session, result, inputs.length, again);
   }
 
   /** Ask for a folder (read and write: outputs go back into it), remember it, and open it. */
@@ -166,7 +173,7 @@ export class CohortSession {
     await this.#openRoot(record.handle, (await isDemoFolder(record.handle)) ? 'demo' : 'folder');
   }
 
-  async #openRoot(root: FileSystemDirectoryHandle, kind: 'folder' | 'demo'): Promise<void> {
+  async #openRoot(root: FileSystemDirectoryHandle, kind: 'folder' | 'demo', again?: Again): Promise<void> {
     void this.host.ensureViewer(); // NiiVue loads while the folder is read
     await this.host.leaveCase();
     const record = await persistence.saveRoot(root);
@@ -185,18 +192,23 @@ export class CohortSession {
       return;
     }
     tasks.end(signal);
-    await this.#start({ kind, name: root.name, root, rootId: record.id, outputFolder }, result, null);
+    await this.#start({ kind, name: root.name, root, rootId: record.id, outputFolder }, result, null, again);
     this.#resumable = record;
     this.host.render();
   }
 
-  /** The scan's cases become the queue (statuses and the last case as this folder left them); the first case to do opens. */
-  async #start(session: Session, result: ScanResult, fileCount: number | null): Promise<void> {
+  /**
+   * The scan's cases become the queue (statuses and the last case as this folder left them,
+   * or as the session had them when it is scanned `again`); the case asked for, else the
+   * first case to do, opens.
+   */
+  async #start(session: Session, result: ScanResult, fileCount: number | null, again?: Again): Promise<void> {
     const report: ScanReport = { volumes: result.sources, skipped: result.skipped as ScanReport['skipped'] };
     const { cases, ignored } = classifyScan(report, { outputFolder: session.outputFolder });
     this.#sources = new Map(result.sources.map((s) => [caseIdFor(s), s]));
-    const statuses = session.rootId ? await persistence.loadCaseStatuses(session.rootId) : {};
-    const last = session.rootId ? await persistence.loadLastCase(session.rootId) : null;
+    const kept = again && !session.rootId ? queue.snapshot(this.#queue) : null;
+    const statuses = kept ? kept.statuses : session.rootId ? await persistence.loadCaseStatuses(session.rootId) : {};
+    const last = again?.open ?? (session.rootId ? await persistence.loadLastCase(session.rootId) : null);
     const restored = queue.restore(cases, statuses, last);
     this.#session = session;
     this.#queue = restored;
@@ -206,11 +218,31 @@ export class CohortSession {
     const c = queue.counts(restored);
     const where = fileCount === null ? session.name : plural(fileCount, 'file');
     tasks.message('info', `${plural(c.total, 'case')} in ${where}: ${c.done} done, ${c.skipped} skipped, ${c.remaining} remaining${c.failed ? `, ${c.failed} failed` : ''}.`);
-    const firstFailed = restored.cases.find((k) => k.status === 'failed');
-    if (firstFailed) tasks.message('error', `${firstFailed.sourcePaths[0] ?? firstFailed.name}: ${firstFailed.reason ?? 'cannot be read'}`, firstFailed.sourcePaths[0], firstFailed.reason);
+    // Unreadable files are listed with their reasons (the case list, Files left out), not pinned as errors.
+    if (c.failed) tasks.message('warning', `${plural(c.failed, 'case')} could not be read: each is listed with its reason; Retry reads it again.`);
     if (c.total === 0) tasks.message('error', 'No DICOM series or NIfTI volume found in what was opened.');
     const start = queue.currentCase(restored) ?? restored.cases.find((k) => k.status !== 'failed' && k.status !== 'done') ?? restored.cases.find((k) => k.status !== 'failed');
     if (start) await this.host.openCase(start.id);
+  }
+
+  /**
+   * Read a failed case again: one that failed when opened is simply opened again; one the
+   * scan could not read means scanning the folder (or the files) again, statuses kept.
+   */
+  async retry(id: string): Promise<void> {
+    const entry = this.entry(id);
+    const session = this.#session;
+    if (!entry || entry.status !== 'failed' || !session) return;
+    if (this.#sources.has(id)) {
+      this.setQueue(queue.retry(this.#queue, id));
+      await this.host.openCase(id);
+    } else if (session.root) {
+      await this.#openRoot(session.root, session.kind === 'demo' ? 'demo' : 'folder', { open: id });
+    } else {
+      await this.#scanFiles(session, this.#inputs, { open: id });
+    }
+    const after = this.entry(id);
+    if (after?.status === 'failed') this.host.tasks.message('warning', `${after.sourcePaths[0] ?? after.name} still cannot be read: ${after.reason ?? 'unknown reason'}`);
   }
 
   /** A new queue state, remembered for this folder (statuses and the open case). */
@@ -224,7 +256,7 @@ export class CohortSession {
     void persistence.saveLastCase(rootId, queue.currentCase(next)?.id ?? null).catch(() => undefined);
   }
 
-  /** Next, previous or skip: the queue moves and the case it lands on opens. */
+  /** Next, previous or skip: the queue moves to the nearest case still to do and opens it. */
   async move(step: (s: queue.QueueState) => queue.QueueState): Promise<void> {
     const before = this.#queue;
     if (before.cases.length === 0) return;
@@ -234,6 +266,19 @@ export class CohortSession {
     const target = queue.currentCase(after);
     const selected = this.host.selectedId();
     if (target && (target.id !== selected || after.current !== before.current)) await this.host.openCase(target.id);
-    else if (target?.id === selected && after === before) this.host.tasks.message('info', 'No further case in that direction.');
+    else this.host.tasks.message('info', this.#nothingElse(after));
   }
+
+  /** Why Next / Prev stayed: all done, or this is the last case to do. */
+  #nothingElse(q: queue.QueueState): string {
+    const c = queue.counts(q);
+    const failed = c.failed ? `; ${plural(c.failed, 'case')} could not be read (Retry in the list)` : '';
+    if (queue.allFinished(q)) return `All cases done: ${c.done} done, ${c.skipped} skipped${failed}.`;
+    return `No other case to do: this is the last one${failed}.`;
+  }
+}
+
+/** A scan of the same session again (Retry): the case to open afterwards. */
+interface Again {
+  open: string;
 }

@@ -43,9 +43,16 @@ describe('Tasks', () => {
     t.fail(s, new IoError('truncated', 'sub-003/T1.nii.gz', 'the file ends early'), 'Loading sub-003');
     const s2 = t.begin({ label: 'y', done: 0, total: 0 });
     t.fail(s2, new Error('boom'), 'Saving sub-003');
+    // Errors passed on from deeper down that already name the file: named once.
+    const s3 = t.begin({ label: 'z', done: 0, total: 0 });
+    t.fail(s3, new IoError('truncated', 'sub-003/LPI.nii.gz', 'sub-003/LPI.nii.gz: the gzip data is truncated'), 'Loading');
+    const s4 = t.begin({ label: 'w', done: 0, total: 0 });
+    t.fail(s4, new Error('sub-004/x.nii: not a NIfTI file'), 'sub-004/x.nii');
     expect(t.messages.map(({ level, text, file, reason }) => ({ level, text, file, reason }))).toEqual([
       { level: 'error', text: 'sub-003/T1.nii.gz: the file ends early', file: 'sub-003/T1.nii.gz', reason: 'the file ends early' },
       { level: 'error', text: 'Saving sub-003: boom', file: 'Saving sub-003', reason: 'boom' },
+      { level: 'error', text: 'sub-003/LPI.nii.gz: the gzip data is truncated', file: 'sub-003/LPI.nii.gz', reason: 'the gzip data is truncated' },
+      { level: 'error', text: 'sub-004/x.nii: not a NIfTI file', file: 'sub-004/x.nii', reason: 'not a NIfTI file' },
     ]);
     expect(t.busy).toBeNull();
   });

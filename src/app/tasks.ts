@@ -72,7 +72,12 @@ export class Tasks implements TaskHost {
       return;
     }
     if (e instanceof IoError) this.message('error', e.message, e.file, e.reason);
-    else this.message('error', `${what}: ${errorText(e)}`, what, errorText(e));
+    else {
+      // Named once: an error that already starts with what failed keeps only its reason.
+      const text = errorText(e);
+      const reason = text.startsWith(`${what}: `) ? text.slice(what.length + 2) : text;
+      this.message('error', `${what}: ${reason}`, what, reason);
+    }
   }
 
   /** Cancel the running task, if any. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseEntry, CaseStatus } from '../shared/cohort.ts';
 import {
-  counts, createQueue, currentCase, jump, markDone, markFailed, next, nextIndex, nextUnfinished, open, previous,
-  previousIndex, restore, setStatus, skip, snapshot, type QueueState,
+  allFinished, counts, createQueue, currentCase, jump, markDone, markFailed, next, nextIndex, open, previous,
+  previousIndex, restore, retry, setStatus, skip, snapshot, startWork, type QueueState,
 } from './queue.ts';
 
 const T = '2024-05-01T10:00:00.000Z';
@@ -31,26 +31,32 @@ describe('createQueue / currentCase', () => {
   });
 });
 
-describe('open / jump', () => {
-  it('marks a todo case in progress with the time', () => {
-    const q = open(queue(), 'c', T);
-    expect(currentCase(q)).toMatchObject({ id: 'c', status: 'in-progress', updatedAt: T });
-  });
-
-  it('leaves done, skipped, failed and in-progress cases as they are', () => {
-    for (const status of ['done', 'skipped', 'failed', 'in-progress'] as const) {
+describe('open / jump / startWork', () => {
+  it('opening changes no status: looking at a case is not working on it', () => {
+    for (const status of ['todo', 'done', 'skipped', 'failed', 'in-progress'] as const) {
       const q0 = createQueue([entry('a'), entry('x', status, status === 'failed' ? 'why' : undefined)]);
-      const q = open(q0, 'x', T);
+      const q = open(q0, 'x');
       expect(q.current).toBe(1);
       expect(q.cases).toBe(q0.cases); // same array: nothing changed but the cursor
       expect(currentCase(q)!.status).toBe(status);
     }
   });
 
+  it('the first edit makes a todo case in progress, with the time; other statuses stay', () => {
+    const q = startWork(open(queue(), 'c'), T);
+    expect(currentCase(q)).toMatchObject({ id: 'c', status: 'in-progress', updatedAt: T });
+    expect(startWork(q, T2)).toBe(q);
+    for (const status of ['done', 'skipped', 'failed'] as const) {
+      const q0 = createQueue([entry('x', status, 'r')], 'x');
+      expect(startWork(q0, T)).toBe(q0);
+    }
+    expect(startWork(queue(), T)).toEqual(queue()); // nothing open
+  });
+
   it('is immutable: the old state and the untouched entries are shared, not modified', () => {
-    const q0 = queue();
+    const q0 = open(queue(), 'c');
     const frozen = JSON.stringify(q0);
-    const q = open(q0, 'c', T);
+    const q = startWork(q0, T);
     expect(JSON.stringify(q0)).toBe(frozen);
     expect(q).not.toBe(q0);
     expect(q.cases[0]).toBe(q0.cases[0]);
@@ -58,110 +64,99 @@ describe('open / jump', () => {
   });
 
   it('returns the same state when nothing changes', () => {
-    const q = open(queue(), 'c', T);
-    expect(open(q, 'c', T2)).toBe(q);
-    expect(open(q, 'nope', T2)).toBe(q);
+    const q = open(queue(), 'c');
+    expect(open(q, 'c')).toBe(q);
+    expect(open(q, 'nope')).toBe(q);
   });
 
   it('jump is open and reaches failed cases too', () => {
-    const q = jump(queue(), 'b', T);
+    const q = jump(queue(), 'b');
     expect(currentCase(q)).toMatchObject({ id: 'b', status: 'failed', reason: 'truncated' });
     expect(jump).toBe(open);
   });
 
-  it('leaving a case does not change its status', () => {
-    const q = open(open(queue(), 'a', T), 'c', T);
-    expect(statuses(q)).toBe('a:in-progress b:failed c:in-progress d:todo e:failed');
+  it('walking through cases without editing leaves them all to do', () => {
+    const q = next(next(open(queue(), 'a')));
+    expect(statuses(q)).toBe('a:todo b:failed c:todo d:todo e:failed');
   });
 });
 
 describe('next / previous', () => {
-  it('with nothing open, next opens the first case that has not failed; previous does nothing', () => {
-    const q0 = createQueue([entry('x', 'failed', 'r'), entry('y'), entry('z')]);
-    expect(currentCase(next(q0, T))?.id).toBe('y');
-    expect(previous(q0, T)).toBe(q0);
-    expect(previousIndex(q0)).toBe(-1);
+  it('with nothing open, next starts at the top and previous at the bottom, over failed cases', () => {
+    const q0 = createQueue([entry('x', 'failed', 'r'), entry('y'), entry('z'), entry('w', 'failed', 'r')]);
+    expect(currentCase(next(q0))?.id).toBe('y');
+    expect(currentCase(previous(q0))?.id).toBe('z');
   });
 
-  it('steps over failed cases both ways', () => {
-    let q = open(queue(), 'a', T);
-    q = next(q, T);
-    expect(currentCase(q)?.id).toBe('c');
-    q = next(q, T);
+  it('steps over failed, done and skipped cases both ways, wrapping round', () => {
+    const q0 = createQueue([entry('a'), entry('b', 'failed', 'r'), entry('c', 'done'), entry('d'), entry('e', 'skipped'), entry('f')], 'a');
+    let q = next(q0);
     expect(currentCase(q)?.id).toBe('d');
-    expect(nextIndex(q)).toBe(-1); // only e (failed) after d
-    expect(next(q, T)).toBe(q); // end: unchanged
-    q = previous(q, T);
-    expect(currentCase(q)?.id).toBe('c');
-    q = previous(q, T);
+    q = next(q);
+    expect(currentCase(q)?.id).toBe('f');
+    q = next(q); // wraps
     expect(currentCase(q)?.id).toBe('a');
-    expect(previous(q, T)).toBe(q); // start: unchanged
-    expect(statuses(q)).toBe('a:in-progress b:failed c:in-progress d:in-progress e:failed');
+    q = previous(q); // wraps backwards
+    expect(currentCase(q)?.id).toBe('f');
+    expect(previousIndex(q)).toBe(3);
   });
 
-  it('goes through done and skipped cases (it walks the list, it does not filter it)', () => {
-    const q0 = createQueue([entry('a', 'done'), entry('b', 'skipped'), entry('c', 'done')], 'a');
-    const q1 = next(q0, T);
-    expect(currentCase(q1)).toMatchObject({ id: 'b', status: 'skipped' });
-    expect(currentCase(next(q1, T))).toMatchObject({ id: 'c', status: 'done' });
+  it('with no other case left to do, changes nothing; allFinished says whether anything is left at all', () => {
+    const q = createQueue([entry('a', 'done'), entry('b', 'in-progress'), entry('c', 'skipped'), entry('d', 'failed', 'r')], 'b');
+    expect(nextIndex(q)).toBe(-1);
+    expect(next(q)).toBe(q);
+    expect(previous(q)).toBe(q);
+    expect(allFinished(q)).toBe(false);
+    const done = markDone(q, T);
+    expect(allFinished(done)).toBe(true);
+    expect(next(done)).toBe(done);
+    // From a finished case, the one unfinished case elsewhere is found.
+    const other = createQueue([entry('a', 'done'), entry('b')], 'a');
+    expect(currentCase(next(other))?.id).toBe('b');
   });
 
-  it('from a failed case (reached by jump), moves to its neighbours that have not failed', () => {
-    const q = jump(queue(), 'b', T);
-    expect(currentCase(next(q, T))?.id).toBe('c');
-    expect(currentCase(previous(q, T))?.id).toBe('a');
+  it('from a failed case (reached by jump), moves to the nearest cases to do', () => {
+    const q = jump(queue(), 'b');
+    expect(currentCase(next(q))?.id).toBe('c');
+    expect(currentCase(previous(q))?.id).toBe('a');
   });
 
   it('does nothing on an empty queue', () => {
     const q = createQueue([]);
     expect(next(q)).toBe(q);
     expect(previous(q)).toBe(q);
-    expect(nextUnfinished(q)).toBe(q);
     expect(skip(q)).toBe(q);
     expect(markDone(q)).toBe(q);
+    expect(allFinished(q)).toBe(true);
     expect(counts(q)).toEqual({ total: 0, todo: 0, inProgress: 0, done: 0, skipped: 0, failed: 0, remaining: 0 });
-  });
-});
-
-describe('nextUnfinished', () => {
-  it('finds the next todo or in-progress case, wrapping round', () => {
-    const q0 = createQueue([entry('a'), entry('b', 'done'), entry('c', 'skipped'), entry('d', 'failed', 'r'), entry('e', 'done')], 'b');
-    const q = nextUnfinished(q0, T);
-    expect(currentCase(q)).toMatchObject({ id: 'a', status: 'in-progress' });
-    expect(nextUnfinished(q, T)).toBe(q); // a is the only one left, and it is open
-  });
-  it('with nothing open starts at the top; with nothing left does nothing', () => {
-    const q0 = createQueue([entry('a', 'done'), entry('b', 'in-progress'), entry('c')]);
-    expect(currentCase(nextUnfinished(q0, T))?.id).toBe('b');
-    const done = createQueue([entry('a', 'done'), entry('b', 'skipped')], 'a');
-    expect(nextUnfinished(done, T)).toBe(done);
   });
 });
 
 describe('skip', () => {
   it('marks the open case skipped with its reason and moves on', () => {
-    let q = open(queue(), 'a', T);
+    let q = open(queue(), 'a');
     q = skip(q, '  motion artefact ', T2);
     expect(q.cases[0]).toMatchObject({ status: 'skipped', reason: 'motion artefact', updatedAt: T2 });
-    expect(currentCase(q)).toMatchObject({ id: 'c', status: 'in-progress' });
+    expect(currentCase(q)).toMatchObject({ id: 'c', status: 'todo' });
   });
 
   it('keeps no reason when none (or only spaces) is given', () => {
-    const q = skip(open(queue(), 'a', T), '   ', T2);
+    const q = skip(open(queue(), 'a'), '   ', T2);
     expect(q.cases[0]!.status).toBe('skipped');
     expect('reason' in q.cases[0]!).toBe(false);
-    const q2 = skip(open(queue(), 'a', T), undefined, T2);
+    const q2 = skip(open(queue(), 'a'), undefined, T2);
     expect('reason' in q2.cases[0]!).toBe(false);
   });
 
-  it('at the last case marks it and stays', () => {
-    const q = skip(open(queue(), 'd', T), 'no lesion', T2);
+  it('at the last case to do marks it and stays', () => {
+    const q = skip(createQueue([entry('a', 'done'), entry('d')], 'd'), 'no lesion', T2);
     expect(currentCase(q)).toMatchObject({ id: 'd', status: 'skipped', reason: 'no lesion' });
+    expect(allFinished(q)).toBe(true);
   });
 
-  it('does not change a failed case; only moves on', () => {
-    const q = skip(jump(queue(), 'b', T), 'x', T2);
-    expect(q.cases[1]).toMatchObject({ status: 'failed', reason: 'truncated' });
+  it('skips a failed case too, with its reason, and moves on', () => {
+    const q = skip(jump(queue(), 'b'), ' unreadable export ', T2);
+    expect(q.cases[1]).toMatchObject({ status: 'skipped', reason: 'unreadable export' });
     expect(currentCase(q)?.id).toBe('c');
   });
 
@@ -186,13 +181,13 @@ describe('markDone / markFailed / setStatus', () => {
   });
 
   it('markDone cannot make a failed case done, and needs an open case', () => {
-    const q = jump(queue(), 'b', T);
+    const q = jump(queue(), 'b');
     expect(markDone(q, T)).toBe(q);
     expect(markDone(queue(), T)).toEqual(queue());
   });
 
   it('markFailed records the reason (a default when blank), on any case', () => {
-    let q = open(queue(), 'c', T);
+    let q = open(queue(), 'c');
     q = markFailed(q, 'c', 'JPEG 2000 is not decoded yet', T2);
     expect(q.cases[2]).toMatchObject({ status: 'failed', reason: 'JPEG 2000 is not decoded yet', updatedAt: T2 });
     expect(q.current).toBe(2);
@@ -215,16 +210,27 @@ describe('markDone / markFailed / setStatus', () => {
     expect(setStatus(q, 'c', 'skipped', ' later ', T2).cases[2]).toMatchObject({ status: 'skipped', reason: 'later' });
     expect(setStatus(q, 'zz', 'done')).toBe(q);
   });
+
+  it('retry makes a failed case todo again and changes nothing else', () => {
+    const q0 = createQueue([entry('a', 'failed', 'truncated'), entry('b', 'done')], 'a');
+    const q = retry(q0, 'a', T);
+    expect(q.cases[0]).toMatchObject({ status: 'todo', updatedAt: T });
+    expect('reason' in q.cases[0]!).toBe(false);
+    expect(q.current).toBe(0);
+    expect(retry(q0, 'b', T)).toBe(q0);
+    expect(retry(q0, 'zz', T)).toBe(q0);
+  });
 });
 
 describe('counts', () => {
   it('counts every status; remaining is todo + in progress', () => {
     let q = queue();
     expect(counts(q)).toEqual({ total: 5, todo: 3, inProgress: 0, done: 0, skipped: 0, failed: 2, remaining: 3 });
-    q = open(q, 'a', T);
+    q = open(q, 'a');
     q = markDone(q, T);
-    q = next(q, T); // c in progress
-    q = skip(q, undefined, T); // c skipped, d in progress
+    q = next(q); // c
+    q = skip(q, undefined, T); // c skipped, d open
+    q = startWork(q, T); // d edited
     expect(counts(q)).toEqual({ total: 5, todo: 0, inProgress: 1, done: 1, skipped: 1, failed: 2, remaining: 1 });
   });
 });
@@ -232,19 +238,21 @@ describe('counts', () => {
 describe('a whole session', () => {
   it('walks a cohort with n / b / skip / done and ends with nothing remaining', () => {
     let q = createQueue([entry('p1'), entry('p2'), entry('p3', 'failed', 'truncated'), entry('p4'), entry('p5')]);
-    q = next(q, T); // p1
-    q = markDone(q, T);
-    q = next(q, T); // p2
+    q = next(q); // p1
+    q = markDone(startWork(q, T), T);
+    q = next(q); // p2
     q = skip(q, 'poor quality', T); // → p4
     expect(currentCase(q)?.id).toBe('p4');
-    q = previous(q, T); // p2 (skipped, stays skipped)
-    expect(currentCase(q)).toMatchObject({ id: 'p2', status: 'skipped' });
-    q = markDone(q, T); // annotated after all
-    q = nextUnfinished(q, T); // p4
+    q = previous(q); // p5 (wrapping: p2 is skipped, p1 done, p3 failed)
+    expect(currentCase(q)?.id).toBe('p5');
+    q = jump(q, 'p2'); // skipped, reached from the list
+    q = markDone(startWork(q, T), T); // annotated after all (a skipped case stays skipped until saved)
+    q = next(q); // p4
     q = markDone(q, T);
-    q = nextUnfinished(q, T); // p5
+    q = next(q); // p5
     q = markDone(q, T);
-    expect(nextUnfinished(q, T)).toBe(q);
+    expect(next(q)).toBe(q);
+    expect(allFinished(q)).toBe(true);
     expect(statuses(q)).toBe('p1:done p2:done p3:failed p4:done p5:done');
     expect(counts(q).remaining).toBe(0);
   });
@@ -252,10 +260,11 @@ describe('a whole session', () => {
 
 describe('snapshot / restore', () => {
   it('round-trips statuses, reasons, times and the open case', () => {
-    let q = open(queue(), 'a', T);
+    let q = open(queue(), 'a');
     q = markDone(q, T);
-    q = next(q, T2); // c
+    q = next(q); // c
     q = skip(q, 'motion', T2); // d open
+    q = startWork(q, T2);
     const saved = JSON.parse(JSON.stringify(snapshot(q))) as ReturnType<typeof snapshot>;
     expect(saved.current).toBe('d');
     const fresh = queue().cases;
@@ -276,11 +285,10 @@ describe('snapshot / restore', () => {
     expect(r.cases[0]).toMatchObject({ status: 'failed', reason: 'now truncated' });
   });
 
-  it('a case that failed when opened stays failed (until retried)', () => {
-    const r = restore([entry('a')], { a: { status: 'failed', reason: 'JPEG 2000 is not decoded yet' } });
-    expect(r.cases[0]).toMatchObject({ status: 'failed', reason: 'JPEG 2000 is not decoded yet' });
-    const noReason = restore([entry('a')], { a: { status: 'failed' } });
-    expect(noReason.cases[0]!.reason).toBe('could not be opened');
+  it('a case that failed when opened is read again when the fresh scan reads it: todo, no reason', () => {
+    const r = restore([entry('a')], { a: { status: 'failed', reason: 'JPEG 2000 is not decoded yet', updatedAt: T } });
+    expect(r.cases[0]).toMatchObject({ status: 'todo', updatedAt: T });
+    expect('reason' in r.cases[0]!).toBe(false);
   });
 
   it('ignores damaged saved data', () => {

@@ -5,29 +5,28 @@
  * state shares every unchanged CaseEntry object with the old one, so a UI can
  * diff by identity.
  *
- * Rules:
- * - Opening (open / jump / next / previous) a 'todo' case makes it
- *   'in-progress'; every other status stays as it is (a done case stays done
- *   until it is saved again or its status is set; a skipped case keeps its
- *   skip until it is done or set; a failed case can be looked at — its reason
- *   shown — but stays failed). Leaving a case never changes its status:
- *   'in-progress' means "opened, not finished".
- * - next / previous move to the nearest case in queue order that has not
- *   failed (n / b never land on a case that cannot be opened); at either end
- *   they do nothing. With nothing open, next opens the first case that has not
- *   failed and previous does nothing. jump / open reach any case, failed too.
+ * Rules (the queue follows the work, not the looking):
+ * - Opening (open / jump / next / previous) a case changes no status: looking
+ *   at a case is not working on it. startWork marks the open case
+ *   'in-progress' at its first edit when it was 'todo'.
+ * - next / previous move to the nearest unfinished case (todo or in
+ *   progress) after / before the open one, wrapping round the queue; done,
+ *   skipped and failed cases are stepped over. With nothing open, next starts
+ *   at the top and previous at the bottom. When no other case is unfinished
+ *   they change nothing (allFinished tells whether anything is left at all).
+ *   jump / open reach any case, failed too.
  * - skip marks the open case 'skipped' (with the reason, trimmed, if one is
- *   given) and moves on as next does. It does not change a failed case's
- *   status (it only moves on).
+ *   given; a failed case too) and moves on as next does.
  * - markDone marks the open case 'done' (clearing any reason) and stays on
- *   it; the app saves, then calls next (or nextUnfinished).
- * - markFailed (opening failed) records the reason; setStatus(id, 'todo')
- *   is "retry".
+ *   it; the app saves, then calls next.
+ * - markFailed (opening failed) records the reason; retry makes a failed
+ *   case 'todo' again (setStatus does any other change by hand).
  * - restore: statuses saved earlier are put back on a fresh scan by case id.
- *   A case the fresh scan could not read is failed, whatever was saved; a
- *   case that failed when it was opened stays failed (with its reason) until
- *   retried; cases that disappeared are dropped; new cases are todo. The open
- *   case is restored when it is still there.
+ *   The fresh scan decides failures: a case it could not read is failed,
+ *   whatever was saved, and a case saved as failed that it reads is 'todo'
+ *   again (so re-opening the folder retries it). Cases that disappeared are
+ *   dropped; new cases are todo. The open case is restored when it is still
+ *   there.
  */
 import { CASE_STATUSES, type CaseEntry, type CaseStatus } from '../shared/cohort.ts';
 
@@ -93,70 +92,73 @@ function changed(entry: CaseEntry, status: CaseStatus, at: string, reason?: stri
   return out;
 }
 
-function openIndex(state: QueueState, index: number, at: string): QueueState {
-  const entry = state.cases[index];
-  if (!entry) return state;
-  if (entry.status === 'todo') return withCase(state, index, changed(entry, 'in-progress', at), index);
+function openIndex(state: QueueState, index: number): QueueState {
+  if (!state.cases[index]) return state;
   return index === state.current ? state : { cases: state.cases, current: index };
 }
 
-/** Open case `id` (any status). Unknown ids change nothing. */
-export function open(state: QueueState, id: string, at: string = now()): QueueState {
+/** Open case `id` (any status; no status changes). Unknown ids change nothing. */
+export function open(state: QueueState, id: string): QueueState {
   const index = indexOfCase(state, id);
-  return index < 0 ? state : openIndex(state, index, at);
+  return index < 0 ? state : openIndex(state, index);
 }
 
 /** Jump to any case: the same as open. */
 export const jump = open;
 
+/** The first edit of the open case: a 'todo' case becomes 'in-progress'. */
+export function startWork(state: QueueState, at: string = now()): QueueState {
+  const entry = currentCase(state);
+  if (!entry || entry.status !== 'todo') return state;
+  return withCase(state, state.current, changed(entry, 'in-progress', at));
+}
+
+function unfinished(c: CaseEntry): boolean {
+  return c.status === 'todo' || c.status === 'in-progress';
+}
+
+/** Whether no case is left to do (every case done, skipped or failed). */
+export function allFinished(state: QueueState): boolean {
+  return !state.cases.some(unfinished);
+}
+
+/** The nearest unfinished case other than the open one, stepping `dir`, wrapping round; -1 when none. */
+function nearestUnfinished(state: QueueState, dir: 1 | -1): number {
+  const n = state.cases.length;
+  const from = state.current >= 0 ? state.current : dir === 1 ? -1 : n;
+  for (let k = 1; k <= n; k++) {
+    const i = (((from + dir * k) % n) + n) % n;
+    if (i !== state.current && unfinished(state.cases[i]!)) return i;
+  }
+  return -1;
+}
+
 /** Index of the case next would open, or -1. */
 export function nextIndex(state: QueueState): number {
-  for (let i = state.current + 1; i < state.cases.length; i++) if (state.cases[i]!.status !== 'failed') return i;
-  return -1;
+  return nearestUnfinished(state, 1);
 }
 
 /** Index of the case previous would open, or -1. */
 export function previousIndex(state: QueueState): number {
-  if (state.current < 0) return -1;
-  for (let i = state.current - 1; i >= 0; i--) if (state.cases[i]!.status !== 'failed') return i;
-  return -1;
+  return nearestUnfinished(state, -1);
 }
 
-export function next(state: QueueState, at: string = now()): QueueState {
+export function next(state: QueueState): QueueState {
   const i = nextIndex(state);
-  return i < 0 ? state : openIndex(state, i, at);
+  return i < 0 ? state : openIndex(state, i);
 }
 
-export function previous(state: QueueState, at: string = now()): QueueState {
+export function previous(state: QueueState): QueueState {
   const i = previousIndex(state);
-  return i < 0 ? state : openIndex(state, i, at);
+  return i < 0 ? state : openIndex(state, i);
 }
 
-/**
- * Open the first unfinished case (todo or in progress) after the open one,
- * wrapping round to the start; with nothing open, the first unfinished case.
- * Nothing left to do → unchanged.
- */
-export function nextUnfinished(state: QueueState, at: string = now()): QueueState {
-  const n = state.cases.length;
-  for (let k = 1; k <= n; k++) {
-    const i = (((state.current + k) % n) + n) % n;
-    const s = state.cases[i]!.status;
-    if (s === 'todo' || s === 'in-progress') return i === state.current ? state : openIndex(state, i, at);
-  }
-  return state;
-}
-
-/** Mark the open case skipped (optional reason) and move on as next does. */
+/** Mark the open case skipped (optional reason; a failed case too) and move on as next does. */
 export function skip(state: QueueState, reason?: string, at: string = now()): QueueState {
   const entry = currentCase(state);
   if (!entry) return state;
-  let marked = state;
-  if (entry.status !== 'failed') {
-    const why = reason?.trim();
-    marked = withCase(state, state.current, changed(entry, 'skipped', at, why || undefined));
-  }
-  return next(marked, at);
+  const why = reason?.trim();
+  return next(withCase(state, state.current, changed(entry, 'skipped', at, why || undefined)));
 }
 
 /** Mark the open case done (after its label map was saved). A failed case cannot be done. */
@@ -172,6 +174,12 @@ export function markFailed(state: QueueState, id: string, reason: string, at: st
   const entry = state.cases[index];
   if (!entry) return state;
   return withCase(state, index, changed(entry, 'failed', at, reason.trim() || 'could not be opened'));
+}
+
+/** A failed case is to be read again: 'todo'. Other cases change nothing. */
+export function retry(state: QueueState, id: string, at: string = now()): QueueState {
+  const entry = state.cases[indexOfCase(state, id)];
+  return entry?.status === 'failed' ? setStatus(state, id, 'todo', undefined, at) : state;
 }
 
 /**
@@ -248,11 +256,11 @@ export function restore(
     if (c.status === 'failed') return c;
     const s = Object.prototype.hasOwnProperty.call(saved, c.id) ? validSaved(saved[c.id]) : undefined;
     if (!s) return c;
-    const out: CaseEntry = { ...c, status: s.status };
+    // A failure is the scan's to decide: one it no longer sees is read again.
+    const out: CaseEntry = { ...c, status: s.status === 'failed' ? 'todo' : s.status };
     delete out.reason;
     delete out.updatedAt;
-    if (s.status === 'failed') out.reason = s.reason || 'could not be opened';
-    else if (s.status === 'skipped' && s.reason) out.reason = s.reason;
+    if (s.status === 'skipped' && s.reason) out.reason = s.reason;
     if (s.updatedAt) out.updatedAt = s.updatedAt;
     return out;
   });

@@ -17,9 +17,11 @@ function formatDims(dims: VolumeItem['dims']): string {
 
 /**
  * The left panel: the case queue (one case per DICOM series or NIfTI file,
- * with its status), counts, Previous / Next / Skip, and the files that were
- * left out with the reason.
+ * with its status; a failed case with its reason and Retry), counts,
+ * Previous / Next / Skip, and the files that were left out with the reason
+ * (a list that opens on demand and can be dismissed).
  * @fires select-volume - a case was chosen
+ * @fires retry-case - Retry on a failed case
  * @fires previous-case, next-case, skip-case
  */
 export class SliceSamSourcePanel extends LitElement {
@@ -28,6 +30,7 @@ export class SliceSamSourcePanel extends LitElement {
     skipped: { attribute: false },
     selectedId: { attribute: false },
     counts: { attribute: false },
+    leftOutDismissed: { state: true },
   };
 
   static override styles = [
@@ -96,6 +99,21 @@ export class SliceSamSourcePanel extends LitElement {
       .badge.failed { background: var(--ss-error-soft); color: var(--ss-error); }
       .case-reason { display: block; font-size: 12px; color: var(--ss-error); overflow-wrap: anywhere; }
       .case-reason.skipped { color: var(--ss-muted); font-style: italic; }
+      .failed-row { display: flex; gap: 4px; align-items: flex-start; }
+      .failed-row .volume { flex: 1; min-width: 0; }
+      .retry { margin-top: 6px; padding: 2px 8px; border: 1px solid var(--ss-panel-border); background: #fff; font-size: 12px; }
+      .retry:hover { background: #eef2f6; }
+      details.left-out { padding: 0 0 4px; }
+      details.left-out summary {
+        cursor: pointer;
+        padding: 8px 12px 6px;
+        font-size: 11px;
+        font-weight: 600;
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+        color: var(--ss-muted);
+      }
+      .dismiss-left-out { margin: 0 12px 8px; padding: 2px 8px; border: 1px solid var(--ss-panel-border); background: #fff; font-size: 12px; }
       .skip-reason { padding: 0 12px 8px; }
       .skip-reason input {
         width: 100%;
@@ -116,6 +134,8 @@ export class SliceSamSourcePanel extends LitElement {
   declare selectedId: string | null;
   /** Done / skipped / failed / remaining over the whole queue. */
   declare counts: QueueCounts | null;
+  /** The list of left-out files was dismissed (until the next scan gives another list). */
+  declare leftOutDismissed: boolean;
 
   constructor() {
     super();
@@ -123,6 +143,11 @@ export class SliceSamSourcePanel extends LitElement {
     this.skipped = [];
     this.selectedId = null;
     this.counts = null;
+    this.leftOutDismissed = false;
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('skipped')) this.leftOutDismissed = false;
   }
 
   override render() {
@@ -134,9 +159,10 @@ export class SliceSamSourcePanel extends LitElement {
         : html`<ul class="volumes" aria-labelledby="volumes-heading">
             ${this.volumes.map((v) => this.#renderVolume(v))}
           </ul>`}
-      ${this.skipped.length === 0
+      ${this.skipped.length === 0 || this.leftOutDismissed
         ? nothing
-        : html`<h2 id="skipped-heading">Files left out (${this.skipped.length})</h2>
+        : html`<details class="left-out">
+            <summary id="skipped-heading">Files left out (${this.skipped.length})</summary>
             <ul class="skipped" aria-labelledby="skipped-heading">
               ${this.skipped.map(
                 (s) => html`<li data-code=${s.code}>
@@ -144,7 +170,9 @@ export class SliceSamSourcePanel extends LitElement {
                   <span class="reason">${s.reason}</span>
                 </li>`,
               )}
-            </ul>`}
+            </ul>
+            <button type="button" class="dismiss-left-out" @click=${() => (this.leftOutDismissed = true)}>Dismiss this list</button>
+          </details>`}
     `;
   }
 
@@ -173,11 +201,10 @@ export class SliceSamSourcePanel extends LitElement {
     const status =
       v.status === 'loading'
         ? html` · <span class="status-loading">loading…</span>`
-        : v.status === 'failed'
+        : v.status === 'failed' && v.caseStatus !== 'failed' // the badge says so already
           ? html` · <span class="status-failed">failed</span>`
           : nothing;
-    return html`<li>
-      <button
+    const row = html`<button
         type="button"
         class="volume"
         data-id=${v.id}
@@ -190,7 +217,11 @@ export class SliceSamSourcePanel extends LitElement {
           ${kind}${v.dims ? ` · ${formatDims(v.dims)}` : ''}${status}</span
         >
         ${v.reason ? html`<span class="case-reason ${v.caseStatus}">${v.reason}</span>` : nothing}
-      </button>
+      </button>`;
+    if (v.caseStatus !== 'failed') return html`<li>${row}</li>`;
+    return html`<li class="failed-row">
+      ${row}
+      <button type="button" class="retry" title="Read this case's files again" aria-label=${`Retry ${v.name}`} @click=${() => fire(this, 'retry-case', { id: v.id })}>Retry</button>
     </li>`;
   }
 }

@@ -26,7 +26,10 @@ export class IoError extends Error {
     readonly file: string,
     readonly reason: string,
   ) {
-    super(`${file}: ${reason}`);
+    // The file is named once: a reason that already starts with it (an error passed on from deeper down) loses that prefix.
+    const once = reason.startsWith(`${file}: `) ? reason.slice(file.length + 2) : reason;
+    super(`${file}: ${once}`);
+    this.reason = once;
   }
 }
 
