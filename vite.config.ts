@@ -157,6 +157,10 @@ export default defineConfig({
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },
+  // The dev server pre-bundles dependencies it finds by crawling from these files. Workers are
+  // started by URL, so the crawl from index.html alone misses their imports (onnxruntime-web):
+  // found late, at the first prompt, they made Vite reload the page and drop the open case.
+  optimizeDeps: { entries: ['index.html', 'src/**/worker/*-worker.ts'] },
   build: {
     outDir: 'dist',
     target: 'es2022',

@@ -1,13 +1,15 @@
 /**
  * One propagation through the open case: which objects go (those prompted along the
  * active object's axis, locked ones left out), from which slice, with progress, an ETA
- * and Cancel; the slices come back as label edits and the whole pass is one undo step.
+ * measured in this run (eta.ts) and Cancel; the slices come back as label edits and the
+ * whole pass is one undo step.
  * No state of its own. Calls the engine link, the tasks and what the host gives it.
  */
 import type { PropagationMode, SliceResult } from '../engine/protocol.ts';
 import type { Volume } from '../shared/volume.ts';
 import type { LabelDiff } from '../viewer/viewer-controller.ts';
 import type { EngineLink } from './engine-link.ts';
+import { Eta } from './eta.ts';
 import type { HistoryStep } from './history.ts';
 import type { PromptStore } from './prompts.ts';
 import type { SliceCursor } from './slice-cursor.ts';
@@ -36,12 +38,6 @@ const MODE_WORDS: Record<PropagationMode, string> = {
   between: 'between the prompts', forward: 'forward', backward: 'backward', 'until-end': 'until the object ends', all: 'through the volume',
 };
 
-function eta(startedAt: number, done: number, total: number): string {
-  if (done <= 0 || total <= done) return '';
-  const s = ((performance.now() - startedAt) / done) * (total - done) / 1000;
-  return s < 1 ? ', under 1 s left' : `, about ${s < 60 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`} left`;
-}
-
 export async function propagate(host: PropagationHost, mode: PropagationMode): Promise<void> {
   const volume = host.volume();
   if (!volume) return;
@@ -64,7 +60,8 @@ export async function propagate(host: PropagationHost, mode: PropagationMode): P
     return;
   }
   const signal = host.tasks.begin({ label: `Propagating ${label}…`, done: 0, total: 0 });
-  const started = performance.now();
+  const eta = new Eta();
+  eta.start();
   const diffs: LabelDiff[] = [];
   let slices = 0;
   try {
@@ -73,11 +70,12 @@ export async function propagate(host: PropagationHost, mode: PropagationMode): P
       {
         signal,
         onSlices: (rs) => {
+          eta.slices(1, rs.filter((r) => r.source === 'tracked').length);
           const d = host.write(rs);
           if (d) diffs.push(d);
           slices++;
         },
-        onProgress: (p) => host.tasks.progress(signal, p.done, p.total, `Propagating ${label}: ${p.done} of ${p.total} slices${eta(started, p.done, p.total)}`),
+        onProgress: (p) => host.tasks.progress(signal, p.done, p.total, `Propagating ${label}: ${p.done} of ${p.total} slices${eta.text(p.total - p.done)}`),
       },
     );
     host.tasks.end(signal);

@@ -91,7 +91,7 @@ describe('demo cohort', () => {
     expect(report.volumes).toHaveLength(4);
   });
 
-  it('reuses a folder of the same version, regenerates another, and keeps labels/', async () => {
+  it('reuses a folder of the same version, regenerates another, keeps labels/ and removes only files a demo wrote', async () => {
     const root = new MemoryDirectoryHandle('slicesam-demo');
     const first = await openDemoCohort({ root: root.handle });
     expect(first.reused).toBe(false);
@@ -104,11 +104,16 @@ describe('demo cohort', () => {
     expect(again.files).toEqual(first.files);
     expect(treeOf(root).has('stray.txt')).toBe(true);
 
-    await writeFileAtomic(root.handle, DEMO_MARKER, JSON.stringify({ version: DEMO_VERSION - 1 }));
+    // An older version, whose marker lists a file this version no longer writes.
+    await writeFileAtomic(root.handle, 'old-phantom.nii.gz', 'an older demo case');
+    await writeFileAtomic(root.handle, DEMO_MARKER, JSON.stringify({ version: DEMO_VERSION - 1, paths: ['old-phantom.nii.gz', '../escape.txt'] }));
     const fresh = await openDemoCohort({ root: root.handle });
     expect(fresh.reused).toBe(false);
     const tree = treeOf(root);
-    expect(tree.has('stray.txt')).toBe(false);
+    // Only what a demo wrote goes: a file of anyone else's stays.
+    expect(tree.has('old-phantom.nii.gz')).toBe(false);
+    expect(tree.has('stray.txt')).toBe(true);
+    tree.delete('stray.txt');
     expect(new TextDecoder().decode(tree.get('labels/patient-01.nii.gz'))).toBe('earlier output');
     expect([...tree.keys()].filter((p) => !p.startsWith('labels/') && p !== DEMO_MARKER).sort()).toEqual(demoPaths());
   });

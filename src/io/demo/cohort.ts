@@ -13,8 +13,8 @@
  *
  * No DOM: runs on the main thread or, better, in the worker that then scans it.
  */
-import { clearDirectory, opfsFolder } from '../fs/opfs.ts';
-import { readTextIfExists, writeFileAtomic } from '../fs/files.ts';
+import { opfsFolder } from '../fs/opfs.ts';
+import { readTextIfExists, removeFile, writeFileAtomic } from '../fs/files.ts';
 import { generateDemoFiles } from './generate.ts';
 import { DEMO_COHORT, DEMO_FOLDER, DEMO_VERSION, demoPaths } from './plan.ts';
 
@@ -67,6 +67,17 @@ export interface OpenedDemo extends DemoWriteResult {
   reused: boolean;
 }
 
+/** The files an earlier demo listed in its marker (none for markers that list none). */
+function markerPaths(text: string | null): string[] {
+  if (text === null) return [];
+  try {
+    const paths = (JSON.parse(text) as { paths?: unknown }).paths;
+    return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string' && p !== '' && !p.split('/').includes('..')) : [];
+  } catch {
+    return [];
+  }
+}
+
 function markerVersion(text: string | null): number | null {
   if (text === null) return null;
   try {
@@ -79,8 +90,9 @@ function markerVersion(text: string | null): number | null {
 
 /**
  * The demo cohort's folder, ready to open: reused when it holds this
- * version, otherwise emptied (all but `labels/`, the outputs of earlier demo
- * sessions) and written afresh. The marker is written last, so a folder left
+ * version, otherwise the files earlier demos wrote are removed (never
+ * `labels/`, the outputs of earlier demo sessions, nor anything else) and the
+ * demo is written afresh. The marker is written last, so a folder left
  * half-written by a closed tab is regenerated next time.
  * `root` defaults to OPFS `slicesam-demo/`.
  */
@@ -89,8 +101,11 @@ export async function openDemoCohort(options: DemoWriteOptions & { root?: FileSy
   if (markerVersion(await readTextIfExists(root, DEMO_MARKER)) === DEMO_VERSION) {
     return { root, reused: true, caseCount: DEMO_COHORT.cases.length, files: demoPaths() };
   }
-  await clearDirectory(root, { keep: [DEMO_OUTPUT_FOLDER] });
+  // Only files the demo wrote are removed (those its marker lists, and this version's): nothing
+  // else in the folder, labels/ included, is touched, whoever put it there.
+  const ours = new Set([...markerPaths(await readTextIfExists(root, DEMO_MARKER)), ...demoPaths()]);
+  for (const path of ours) if (!path.startsWith(`${DEMO_OUTPUT_FOLDER}/`)) await removeFile(root, path);
   const result = await writeDemoCohort(root, options);
-  await writeFileAtomic(root, DEMO_MARKER, JSON.stringify({ version: DEMO_VERSION, files: result.files.length }));
+  await writeFileAtomic(root, DEMO_MARKER, JSON.stringify({ version: DEMO_VERSION, files: result.files.length, paths: result.files }));
   return { root, reused: false, ...result };
 }

@@ -7,7 +7,7 @@
 import type { Direction } from '../bank/select.ts';
 import type { PropagateRequest, PropagateSummary, SliceResult } from '../../protocol.ts';
 import type { ObjectTrack } from './object-track.ts';
-import { planPasses, passLength, type Pass } from './schedule.ts';
+import { planPasses, type Pass } from './schedule.ts';
 
 /** Called after every slice of a propagation; return true to stop. */
 export interface PropagateHooks {
@@ -15,6 +15,12 @@ export interface PropagateHooks {
   onSlices(results: SliceResult[]): void | Promise<void>;
   onProgress?(done: number, total: number): void;
   isCancelled(): boolean;
+}
+
+/** The slices a pass visits, in its order. */
+function passSlices(p: Pass): number[] {
+  const step = p.to >= p.from ? 1 : -1;
+  return Array.from({ length: Math.abs(p.to - p.from) + 1 }, (_, k) => p.from + k * step);
 }
 
 /** The tracker's side of a propagation. */
@@ -42,8 +48,18 @@ export async function propagateObjects(
     if (!o || o.axis !== axis) throw new Error(`object ${id} has no prompts on axis ${axis}`);
     plans.push({ o, passes: planPasses(request.mode, o.conditioningSlices(), count, request.from, request.stopAfterEmpty) });
   }
-  const total = plans.reduce((n, p) => n + p.passes.reduce((m, q) => m + passLength(q), 0), 0);
   let done = 0;
+  // Progress counts slices, not object × pass visits: a slice is done when every pass that
+  // would visit it has (the start slice of 'all' is in both passes; objects share slices).
+  const visits = new Map<number, number>();
+  for (const { passes } of plans) for (const p of passes) for (const t of passSlices(p)) visits.set(t, (visits.get(t) ?? 0) + 1);
+  const slicesTotal = visits.size;
+  let slicesDone = 0;
+  const visited = (t: number) => {
+    const left = (visits.get(t) ?? 0) - 1;
+    visits.set(t, left);
+    if (left === 0) slicesDone++;
+  };
   const stops: PropagateSummary['stops'] = [];
   let cancelled = false;
 
@@ -75,6 +91,7 @@ export async function propagateObjects(
         }
         batch.push(r);
         done++;
+        visited(t);
         if (a.p.stop) {
           const beyond = direction === 'forward' ? t > a.p.stop.beyond : t < a.p.stop.beyond;
           a.empty = beyond && r.objectScore <= 0 ? a.empty + 1 : 0;
@@ -82,11 +99,12 @@ export async function propagateObjects(
             a.stopped = true;
             stops.push({ object: a.o.object, direction, stoppedAfter: t });
             done += Math.abs(a.p.to - t); // slices it will not visit
+            for (let u = t + step; direction === 'forward' ? u <= a.p.to : u >= a.p.to; u += step) visited(u);
           }
         }
       }
       if (batch.length > 0) await hooks.onSlices(batch);
-      hooks.onProgress?.(done, total);
+      hooks.onProgress?.(slicesDone, slicesTotal);
       if (cancelled) break;
     }
     if (cancelled) break;

@@ -247,6 +247,17 @@ describe('Tracker on the fixture model', () => {
     expect(results.some((r) => r.objectScore > 0 && r.source === 'tracked')).toBe(true);
   });
 
+  it('progress counts slices, once each: two objects and a start slice in both passes of "all" give the slice count of the volume', async () => {
+    const { t, hooks } = tracker(DIMS, [A, B]);
+    await t.addPrompt(1, 2, 10, { box: boxOn(A, 10) });
+    await t.addPrompt(2, 2, 10, { box: boxOn(B, 10) });
+    const seen: [number, number][] = [];
+    await t.propagate({ axis: 2, mode: 'all', from: 10 }, { ...hooks(), onProgress: (done, total) => seen.push([done, total]) });
+    expect(new Set(seen.map(([, total]) => total))).toEqual(new Set([DIMS[2]]));
+    expect(seen.at(-1)).toEqual([DIMS[2], DIMS[2]]);
+    for (let k = 1; k < seen.length; k++) expect(seen[k]![0]).toBeGreaterThanOrEqual(seen[k - 1]![0]);
+  });
+
   it('memory stays flat in the number of slices', async () => {
     const dims: Vec3 = [32, 32, 120];
     const long: PhantomObject = { label: 1, first: 0, last: 119, from: [16, 16], to: [16, 16], radius: 6 };
