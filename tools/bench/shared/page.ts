@@ -52,6 +52,28 @@ export async function removeOpfsFolder(name: string): Promise<void> {
   await opfs.removeEntry(name, { recursive: true }).catch(() => undefined);
 }
 
+/** The files under `folder` of OPFS folder `root` (paths from root, e.g. `labels/a.nii.gz`), with size and last change (ms since epoch); none when it is missing. */
+export async function listOpfsFiles(arg: { root: string; folder: string }): Promise<{ path: string; size: number; lastModified: number }[]> {
+  const out: { path: string; size: number; lastModified: number }[] = [];
+  const walk = async (dir: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
+    for await (const [name, handle] of (dir as unknown as AsyncIterable<[string, FileSystemHandle]>)) {
+      if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
+      else {
+        const f = await (handle as FileSystemFileHandle).getFile();
+        out.push({ path: `${prefix}${name}`, size: f.size, lastModified: f.lastModified });
+      }
+    }
+  };
+  try {
+    let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(arg.root);
+    for (const part of arg.folder.split('/').filter(Boolean)) dir = await dir.getDirectoryHandle(part);
+    await walk(dir, arg.folder.replace(/\/?$/, '/'));
+  } catch {
+    // missing
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
 /** Delete IndexedDB databases; answers what happened to each. */
 export async function deleteDatabases(names: string[]): Promise<string[]> {
   return Promise.all(names.map((name) => new Promise<string>((resolve) => {

@@ -8,8 +8,9 @@
  *
  * Everything is read from the outside: the app's test hook
  * (`window.__slicesam`), an own accessor on the shell's `busy` property (the
- * controller sets it on every render; its label names the phase), DOM events
- * in the capture phase, requestAnimationFrame and PerformanceObserver.
+ * controller sets it on every render; its label names the phase), the
+ * shell's `saveSummary` property (read only), DOM events in the capture
+ * phase, requestAnimationFrame and PerformanceObserver.
  */
 
 export interface BusyRecord {
@@ -70,12 +71,68 @@ export interface ScrollRecord {
   endAt: number;
 }
 
+export interface WindowMoveRecord {
+  /** The pointermove seen at the window (capture phase, before the viewer's listener). */
+  moveAt: number | null;
+  /** annotation().displayWindow first seen other than when armed (the window the viewer shows and the model gets). */
+  changedAt: number | null;
+  /**
+   * Changed, and no colour work in flight (state().viewer.colouring false): on the CPU display
+   * path the colour worker answered and the new colours went to the GPU (the viewer's frame
+   * that shows them is queued); on the others NiiVue's colour pass has been issued.
+   */
+  readyAt: number | null;
+  /** A frame after readyAt, then a readPixels on the viewer's GL context (every GL command so far has run). */
+  gpuDoneAt: number | null;
+  /** The task after the next rAF after gpuDoneAt: the frame with the new window was painted. */
+  paintedAt: number | null;
+  /** Colour work was seen in flight while waiting. */
+  sawColouring: boolean;
+  before: { min: number; max: number } | null;
+  after: { min: number; max: number } | null;
+  timedOut: boolean;
+}
+
+export interface SaveRecord {
+  /** The `s` keydown seen at the window (capture phase). */
+  keyAt: number | null;
+  /** A "Saving …" busy label came after the key and the app is no longer busy (the case is saved, or the save failed). */
+  savedAt: number | null;
+  gpuDoneAt: number | null;
+  paintedAt: number | null;
+  /** Date.now() when armed: OPFS files changed since then are this save's. */
+  armedEpoch: number;
+  busyLabel: string | null;
+  /** After the save: the open case's status, whether it is dirty, the last status message. */
+  status: string | null;
+  dirty: boolean | null;
+  message: string | null;
+  timedOut: boolean;
+}
+
+interface Settled {
+  gpuDoneAt: number | null;
+  paintedAt: number | null;
+  timedOut: boolean;
+}
+
 interface UiBenchState {
   busy: BusyRecord[];
   longTasks: { start: number; duration: number }[];
+  /** After the next frame, wait (readPixels) until the viewer's GL context ran everything; then the next frame: `done(gpuDoneAt, paintedAt)`. */
+  settle: (done: (gpuDoneAt: number, paintedAt: number) => void) => void;
+  /**
+   * On the next `type` event at the window (capture phase, before the app's listeners) that
+   * `accept` takes: `start()`, then `test` now and every 4 ms (cheap: the hook reads counters)
+   * until it holds, then settle, noting gpuDoneAt and paintedAt on `rec`. Answers a copy of
+   * `rec`, timedOut when no such event came or `test` never held within `timeoutMs`.
+   */
+  afterEvent: <R extends Settled>(type: string, accept: (e: Event) => boolean, rec: R, start: () => void, test: () => boolean, timeoutMs: number) => Promise<R>;
   open?: { rec: OpenRecord; done: Promise<void> };
   box?: { rec: BoxRecord; done: Promise<BoxRecord> };
   scroll?: { rec: ScrollRecord; stop: () => void };
+  windowMove?: Promise<WindowMoveRecord>;
+  save?: Promise<SaveRecord>;
 }
 
 declare global {
@@ -93,13 +150,6 @@ declare global {
 export function installWatch(): string[] {
   const problems: string[] = [];
   const now = (): number => performance.now();
-  const S: UiBenchState = { busy: [], longTasks: [] };
-  window.__uiBench = S;
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) S.longTasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: false });
-
-  let resolveOpen!: () => void;
   /** Wait (readPixels) until the viewer's GL context has run everything issued so far. */
   const syncViewerGl = (): void => {
     const find = (root: Document | ShadowRoot): HTMLCanvasElement | null => {
@@ -110,8 +160,41 @@ export function installWatch(): string[] {
     };
     const gl = find(document)?.getContext('webgl2'); // the context NiiVue made (same type: the same object)
     gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
-    if (!gl) problems.push('no viewer canvas with a WebGL2 context to wait for');
+    if (!gl && !problems.includes('no viewer canvas with a WebGL2 context to wait for')) problems.push('no viewer canvas with a WebGL2 context to wait for');
   };
+  const settle: UiBenchState['settle'] = (done) => requestAnimationFrame(() => setTimeout(() => {
+    syncViewerGl();
+    const gpuDoneAt = now();
+    requestAnimationFrame(() => setTimeout(() => done(gpuDoneAt, now()), 0));
+  }, 0));
+  const afterEvent: UiBenchState['afterEvent'] = (type, accept, rec, start, test, timeoutMs) => new Promise((resolve) => {
+    const finish = (): void => resolve(JSON.parse(JSON.stringify(rec)) as typeof rec);
+    const noEvent = setTimeout(() => {
+      window.removeEventListener(type, onEvent, true);
+      rec.timedOut = true;
+      finish();
+    }, timeoutMs);
+    function onEvent(e: Event): void {
+      if (!accept(e)) return;
+      window.removeEventListener(type, onEvent, true);
+      clearTimeout(noEvent);
+      start();
+      const t0 = now();
+      const poll = (): void => {
+        if (test()) settle((gpuDoneAt, paintedAt) => { rec.gpuDoneAt = gpuDoneAt; rec.paintedAt = paintedAt; finish(); });
+        else if (now() - t0 > timeoutMs) { rec.timedOut = true; finish(); } else setTimeout(poll, 4);
+      };
+      poll();
+    }
+    window.addEventListener(type, onEvent, true);
+  });
+  const S: UiBenchState = { busy: [], longTasks: [], settle, afterEvent };
+  window.__uiBench = S;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) S.longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: false });
+
+  let resolveOpen!: () => void;
   const open: OpenRecord = { t0: null, busy: [], shownAt: null, gpuDoneAt: null, paintedAt: null, volumeCountAtShown: null, longTasks: [], problems };
   S.open = { rec: open, done: new Promise<void>((r) => { resolveOpen = r; }) };
   let sawDisplaying = false;
@@ -149,11 +232,11 @@ export function installWatch(): string[] {
         if (label === null && sawDisplaying) {
           open.shownAt = r.t;
           open.volumeCountAtShown = window.__slicesam?.state().viewer?.volumeCount ?? null;
-          requestAnimationFrame(() => setTimeout(() => {
-            syncViewerGl();
-            open.gpuDoneAt = now();
-            requestAnimationFrame(() => setTimeout(() => { open.paintedAt = now(); resolveOpen(); }, 0));
-          }, 0));
+          settle((gpuDoneAt, paintedAt) => {
+            open.gpuDoneAt = gpuDoneAt;
+            open.paintedAt = paintedAt;
+            resolveOpen();
+          });
         }
       }
     },
@@ -270,4 +353,76 @@ export async function stopScroll(): Promise<ScrollRecord> {
   const rec = S.scroll!.rec;
   rec.longTasks = S.longTasks.filter((l) => l.start >= rec.startAt && l.start <= rec.endAt);
   return JSON.parse(JSON.stringify(rec)) as ScrollRecord;
+}
+
+/**
+ * Arm the watch of one pointer move of a window drag: the next pointermove
+ * starts it; it ends once annotation().displayWindow differs from the window
+ * when armed and no colour work is in flight (state().viewer.colouring), then
+ * a frame, GL done, and a painted frame. `__uiBench.windowMove` answers the
+ * record.
+ */
+export function armWindowMove(arg: { timeoutMs: number }): void {
+  const S = window.__uiBench!;
+  const hook = window.__slicesam!;
+  const now = (): number => performance.now();
+  const shown = (): { min: number; max: number } | null => hook.annotation()?.displayWindow ?? null;
+  const rec: WindowMoveRecord = {
+    moveAt: null, changedAt: null, readyAt: null, gpuDoneAt: null, paintedAt: null, sawColouring: false, before: shown(), after: null, timedOut: false,
+  };
+  const same = (a: { min: number; max: number } | null, b: { min: number; max: number } | null): boolean =>
+    a === b || (a !== null && b !== null && a.min === b.min && a.max === b.max);
+  // The first test runs before the viewer's listener (nothing changed yet); then every 4 ms.
+  S.windowMove = S.afterEvent('pointermove', () => true, rec, () => { rec.moveAt = now(); }, () => {
+    const w = shown();
+    const colouring = hook.state().viewer?.colouring ?? false;
+    if (colouring) rec.sawColouring = true;
+    if (rec.changedAt === null && !same(w, rec.before)) rec.changedAt = now();
+    if (rec.changedAt === null || colouring) return false;
+    rec.after = w;
+    rec.readyAt = now();
+    return true;
+  }, arg.timeoutMs);
+}
+
+/** Wait for the armed window move. */
+export function windowMoveDone(): Promise<WindowMoveRecord> {
+  return window.__uiBench!.windowMove!;
+}
+
+/**
+ * Arm the watch of one save: the next `s` keydown starts it; it ends once a
+ * "Saving …" busy label came and the app is no longer busy, then a frame, GL
+ * done, and a painted frame (with the save summary and the 3D render the app
+ * shows after a save). `__uiBench.save` answers the record.
+ */
+export function armSave(arg: { timeoutMs: number }): void {
+  const S = window.__uiBench!;
+  const hook = window.__slicesam!;
+  const now = (): number => performance.now();
+  const busyFrom = S.busy.length;
+  const rec: SaveRecord = {
+    keyAt: null, savedAt: null, gpuDoneAt: null, paintedAt: null, armedEpoch: Date.now(), busyLabel: null, status: null, dirty: null, message: null, timedOut: false,
+  };
+  S.save = S.afterEvent('keydown', (e) => (e as KeyboardEvent).key === 's', rec, () => { rec.keyAt = now(); }, () => {
+    rec.busyLabel ??= S.busy.slice(busyFrom).find((b) => b.label?.startsWith('Saving'))?.label ?? null;
+    if (rec.busyLabel === null) return false;
+    const s = hook.state();
+    if (s.busy) return false;
+    rec.savedAt = now();
+    rec.status = s.cases.find((c) => c.id === s.selectedId)?.status ?? null;
+    rec.dirty = s.dirty;
+    rec.message = s.messages.at(-1) ?? null;
+    return true;
+  }, arg.timeoutMs);
+}
+
+/** Wait for the armed save. */
+export function saveDone(): Promise<SaveRecord> {
+  return window.__uiBench!.save!;
+}
+
+/** Whether the shell shows the save summary (its own property). */
+export function summaryShown(): boolean {
+  return ((document.querySelector('slicesam-app') as { saveSummary?: unknown } | null)?.saveSummary ?? null) !== null;
 }

@@ -1,6 +1,6 @@
 /** Numbers and text for `npm run bench:ui` (Node side). */
 import { fmt, median, percentile } from '../shared/stats.ts';
-import type { BusyRecord, KeyRecord, OpenRecord, ScrollRecord } from './page.ts';
+import type { BusyRecord, KeyRecord, OpenRecord, ScrollRecord, WindowMoveRecord } from './page.ts';
 
 // ------------------------------------------------------------------ open
 
@@ -154,4 +154,51 @@ export function modelLoadMs(busy: readonly BusyRecord[]): { start: number; ms: n
   if (i < 0) return null;
   const end = busy.slice(i + 1).find((b) => !(b.label?.startsWith('Loading model') || b.label?.startsWith('Starting') || b.label?.startsWith('Downloading')));
   return end ? { start: busy[i]!.t, ms: end.t - busy[i]!.t } : null;
+}
+
+// ------------------------------------------------------------------ window drag
+
+export interface Spread {
+  median: number;
+  p95: number;
+  max: number;
+}
+
+const spread = (xs: readonly number[]): Spread => ({ median: median(xs), p95: percentile(xs, 95), max: xs.length ? Math.max(...xs) : NaN });
+
+export interface WindowFigures {
+  /** Moves done (the drag stops at the first that timed out), and those that changed the window. */
+  moves: number;
+  changed: number;
+  /** Moves during which colour work was seen in flight. */
+  colouring: number;
+  first: { min: number; max: number } | null;
+  last: { min: number; max: number } | null;
+  /** pointermove → painted (the target's figure), and Node's wall time per move. */
+  painted: Spread;
+  wall: Spread;
+  rows: ({ name: string } & Spread)[];
+}
+
+export function windowFigures(moves: readonly WindowMoveRecord[], wallMs: readonly number[]): WindowFigures {
+  const since = (at: (m: WindowMoveRecord) => number | null): number[] =>
+    moves.filter((m) => !m.timedOut && m.moveAt !== null && at(m) !== null).map((m) => at(m)! - m.moveAt!);
+  const painted = spread(since((m) => m.paintedAt));
+  const wall = spread(wallMs.filter((_, i) => !moves[i]?.timedOut));
+  return {
+    moves: moves.length,
+    changed: moves.filter((m) => m.changedAt !== null).length,
+    colouring: moves.filter((m) => m.sawColouring).length,
+    first: moves[0]?.before ?? null,
+    last: moves.findLast((m) => m.after !== null)?.after ?? null,
+    painted,
+    wall,
+    rows: [
+      { name: 'pointermove → window changed (seen by a 4 ms poll)', ...spread(since((m) => m.changedAt)) },
+      { name: 'pointermove → no colour work in flight', ...spread(since((m) => m.readyAt)) },
+      { name: 'pointermove → GL done (frame + readPixels)', ...spread(since((m) => m.gpuDoneAt)) },
+      { name: 'pointermove → painted (the target\'s figure)', ...painted },
+      { name: 'Playwright move → painted (Node wall, CDP round trips)', ...wall },
+    ],
+  };
 }
