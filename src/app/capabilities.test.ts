@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recommendModel, storageVerdict, type Capabilities } from './capabilities.ts';
+import { detectWebgpu, recommendModel, storageVerdict, type Capabilities } from './capabilities.ts';
 
 const base: Capabilities = {
   webgpu: null, webgpuMissing: 'no WebGPU adapter', crossOriginIsolated: true, cores: 4, wasmThreads: 4,
@@ -22,6 +22,24 @@ describe('recommendModel', () => {
   it('falls back to whatever exists', () => {
     expect(recommendModel(base, [{ id: 'custom' }])).toEqual({ id: 'custom', reason: 'the only model available' });
     expect(recommendModel(base, [])).toBeNull();
+  });
+});
+
+describe('a software WebGPU adapter counts as no GPU', () => {
+  const gpu = (adapter: object | null) => ({ requestAdapter: async () => adapter as never });
+  it('SwiftShader (headless Chromium, VMs): WASM and the 512 px model, and About says why', async () => {
+    const found = await detectWebgpu(gpu({ features: new Set(['shader-f16']), info: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Device (Subzero)' } }));
+    expect(found).toEqual({ webgpu: null, webgpuSoftware: 'SwiftShader', webgpuMissing: 'WebGPU adapter is a software renderer (SwiftShader): WASM is faster' });
+    const c = recommendModel({ ...base, ...found }, models)!;
+    expect(c.id).toBe('sam2.1-tiny-video-fp16-512');
+    expect(c.reason).toBe('WebGPU adapter is a software renderer (SwiftShader): WASM is faster; WASM on 4 threads, and 512 px keeps it responsive');
+  });
+  it('a fallback adapter, or llvmpipe by name, likewise; a real GPU is WebGPU', async () => {
+    expect((await detectWebgpu(gpu({ features: new Set(), info: { vendor: 'x', isFallbackAdapter: true } }))).webgpuSoftware).toBe('a fallback adapter');
+    expect((await detectWebgpu(gpu({ features: new Set(), info: { description: 'llvmpipe (LLVM 15)' } }))).webgpuSoftware).toBe('llvmpipe');
+    expect(await detectWebgpu(gpu({ features: new Set(['shader-f16']), info: { vendor: 'intel', architecture: 'gen-12lp' } }))).toEqual({ webgpu: { adapter: 'intel gen-12lp', shaderF16: true } });
+    expect(await detectWebgpu(gpu(null))).toEqual({ webgpu: null, webgpuMissing: 'no WebGPU adapter' });
+    expect(await detectWebgpu(undefined)).toEqual({ webgpu: null, webgpuMissing: 'this browser has no WebGPU' });
   });
 });
 

@@ -2,10 +2,14 @@
  * What this device can do (shown in "About this device"), and the model and backend the
  * app picks from it. The user can always choose another model.
  */
+import { softwareAdapter, type AdapterLike } from '../shared/software-renderer.ts';
+
 export interface Capabilities {
   webgpu: { adapter: string; shaderF16: boolean } | null;
   /** Why there is no WebGPU. */
   webgpuMissing?: string;
+  /** The software renderer ('SwiftShader', …) when the only adapter is one: it counts as no GPU. */
+  webgpuSoftware?: string;
   crossOriginIsolated: boolean;
   cores: number;
   /** Multi-threaded WASM: needs cross-origin isolation. */
@@ -18,27 +22,31 @@ export interface Capabilities {
   storage: { usage: number; quota: number; persisted: boolean } | null;
 }
 
-interface GpuLike {
-  requestAdapter(): Promise<{ features: ReadonlySet<string>; info?: { vendor?: string; architecture?: string; description?: string } } | null>;
+export interface GpuLike {
+  requestAdapter(): Promise<(AdapterLike & { features: ReadonlySet<string> }) | null>;
+}
+
+/**
+ * The WebGPU adapter as the app counts it. A software one (a fallback adapter, SwiftShader,
+ * llvmpipe: the list in src/shared/software-renderer.ts) counts as none: WASM is faster.
+ */
+export async function detectWebgpu(gpu: GpuLike | undefined): Promise<Pick<Capabilities, 'webgpu' | 'webgpuMissing' | 'webgpuSoftware'>> {
+  if (!gpu) return { webgpu: null, webgpuMissing: 'this browser has no WebGPU' };
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { webgpu: null, webgpuMissing: 'no WebGPU adapter' };
+    const software = await softwareAdapter(adapter);
+    if (software) return { webgpu: null, webgpuSoftware: software, webgpuMissing: `WebGPU adapter is a software renderer (${software}): WASM is faster` };
+    const info = adapter.info ?? {};
+    return { webgpu: { adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter', shaderF16: adapter.features.has('shader-f16') } };
+  } catch (e) {
+    return { webgpu: null, webgpuMissing: `WebGPU failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }
 
 export async function detectCapabilities(): Promise<Capabilities> {
   const nav = navigator as Navigator & { gpu?: GpuLike; deviceMemory?: number };
-  let webgpu: Capabilities['webgpu'] = null;
-  let webgpuMissing: string | undefined;
-  if (!nav.gpu) webgpuMissing = 'this browser has no WebGPU';
-  else {
-    try {
-      const adapter = await nav.gpu.requestAdapter();
-      if (!adapter) webgpuMissing = 'no WebGPU adapter';
-      else {
-        const info = adapter.info ?? {};
-        webgpu = { adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter', shaderF16: adapter.features.has('shader-f16') };
-      }
-    } catch (e) {
-      webgpuMissing = `WebGPU failed: ${e instanceof Error ? e.message : String(e)}`;
-    }
-  }
+  const gpu = await detectWebgpu(nav.gpu);
   const cores = nav.hardwareConcurrency ?? 1;
   let storage: Capabilities['storage'] = null;
   try {
@@ -48,8 +56,7 @@ export async function detectCapabilities(): Promise<Capabilities> {
     storage = null;
   }
   return {
-    webgpu,
-    ...(webgpuMissing ? { webgpuMissing } : {}),
+    ...gpu,
     crossOriginIsolated,
     cores,
     wasmThreads: crossOriginIsolated ? Math.min(8, cores) : 1,
@@ -83,9 +90,12 @@ export function recommendModel(caps: Capabilities, models: readonly { id: string
   if (caps.webgpu) {
     return pick(['sam2.1-tiny-video-fp32-1024', 'sam2.1-tiny-video-fp16-512'], `WebGPU without shader-f16 (${caps.webgpu.adapter}): fp32 graphs`);
   }
+  const threads = `${caps.wasmThreads} thread${caps.wasmThreads === 1 ? '' : 's'}`;
   return pick(
     ['sam2.1-tiny-video-fp16-512', 'sam2.1-tiny-video-fp32-1024'],
-    `no WebGPU (${caps.webgpuMissing ?? 'unavailable'}): WASM on ${caps.wasmThreads} thread${caps.wasmThreads === 1 ? '' : 's'}; 512 px keeps it responsive`,
+    caps.webgpuSoftware
+      ? `${caps.webgpuMissing}; WASM on ${threads}, and 512 px keeps it responsive`
+      : `no WebGPU (${caps.webgpuMissing ?? 'unavailable'}): WASM on ${threads}; 512 px keeps it responsive`,
   ) ?? (models[0] ? { id: models[0].id, reason: 'the only model available' } : null);
 }
 

@@ -92,7 +92,8 @@ export interface SliceResult {
 }
 
 export interface EngineProgress {
-  phase: 'download' | 'session' | 'propagate';
+  /** 'check': model files from disk being verified (importModel). */
+  phase: 'download' | 'check' | 'session' | 'propagate';
   done: number;
   total: number;
   /** Free text for the status bar, e.g. a file name. */
@@ -119,10 +120,27 @@ export interface EngineInfo {
 }
 
 export interface LoadEngineModelOptions {
-  /** 'auto' (default): WebGPU when an adapter exists, else WASM. */
+  /**
+   * 'auto' (default): WebGPU when a hardware adapter exists, else WASM (a software adapter such
+   * as SwiftShader is slower than WASM). 'webgpu' takes any adapter, software too (tests).
+   */
   device?: 'auto' | EngineDevice;
   /** Base URL for relative model paths (the page's URL). */
   baseURI: string;
+}
+
+/** One model file the user picked (importModel), its path relative to what was picked. */
+export interface PickedModelFile {
+  path: string;
+  file: Blob;
+}
+
+/** A model imported from disk: its manifest JSON (for loadModel) and what the model list shows. */
+export interface ImportedModelInfo {
+  manifest: unknown;
+  id: string;
+  name: string;
+  bytes: number;
 }
 
 /** Progress callbacks cross the boundary as Comlink proxies. */
@@ -133,6 +151,12 @@ export interface EngineApi {
   /** Validates the manifest JSON, downloads (or reads from cache) the files and creates the sessions. */
   loadModel(manifestJson: unknown, options: LoadEngineModelOptions, requestId: number, onProgress?: ProgressCallback): Promise<EngineInfo>;
   info(): Promise<EngineInfo>;
+  /**
+   * Check picked files (a model folder or its files) as a download is checked, plus the
+   * manifest and each graph's interface, and keep them in the model cache, so loadModel of
+   * the answered manifest needs no network. Rejects with a ModelImportError naming the file.
+   */
+  importModel(files: PickedModelFile[], options: { baseURI: string }, requestId: number, onProgress?: ProgressCallback): Promise<ImportedModelInfo>;
   /** Hand the case volume to the engine (clears all objects when the id changes). */
   setVolume(volume: EngineVolume): Promise<void>;
   /** The window the user sees; cached image features are dropped when it changes. */

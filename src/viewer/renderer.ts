@@ -1,11 +1,10 @@
 /**
  * Whether a WebGL renderer string (WEBGL_debug_renderer_info's UNMASKED_RENDERER_WEBGL) names a
  * software rasteriser: SwiftShader (Chromium's fallback, also in VMs and remote desktops),
- * Mesa's llvmpipe and softpipe, Windows' Basic Render Driver.
+ * Mesa's llvmpipe and softpipe, Windows' Basic Render Driver (the list is in src/shared, which
+ * the engine and the app share for WebGPU adapters).
  */
-export function isSoftwareRenderer(renderer: string): boolean {
-  return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer);
-}
+export { isSoftwareRenderer } from '../shared/software-renderer.ts';
 
 /** The renderer's name as the browser reports it (unmasked where it allows), or ''. */
 export function rendererName(gl: WebGL2RenderingContext): string {

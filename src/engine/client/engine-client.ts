@@ -9,6 +9,8 @@ import type {
   EngineProgress,
   EngineVolume,
   EngineWindow,
+  ImportedModelInfo,
+  PickedModelFile,
   PropagateRequest,
   PropagateSummary,
   SliceAxis,
@@ -62,6 +64,13 @@ export class EngineClient {
     const baseURI = options.baseURI ?? document.baseURI;
     return this.withSignal(options.signal, (id) =>
       this.api.loadModel(manifestJson, { device: options.device ?? 'auto', baseURI }, id, options.onProgress ? Comlink.proxy(options.onProgress) : undefined),
+    );
+  }
+
+  /** Check picked model files and keep them in the model cache (EngineApi.importModel). */
+  importModel(files: PickedModelFile[], options: CallOptions = {}): Promise<ImportedModelInfo> {
+    return this.withSignal(options.signal, (id) =>
+      this.api.importModel(files, { baseURI: document.baseURI }, id, options.onProgress ? Comlink.proxy(options.onProgress) : undefined),
     );
   }
 

@@ -16,6 +16,8 @@ export interface ModelCache {
   match(key: string): Promise<Response | undefined>;
   put(key: string, response: Response): Promise<void>;
   delete(key: string): Promise<boolean>;
+  /** Every key (URL) held; optional: only listing the models loaded from disk needs it. */
+  keys?(): Promise<string[]>;
 }
 
 /** Cache Storage, or null where it is missing (insecure context, Node). */
@@ -26,6 +28,7 @@ export async function openModelCache(name = MODEL_CACHE_NAME): Promise<ModelCach
     match: (key) => c.match(key),
     put: (key, response) => c.put(key, response),
     delete: (key) => c.delete(key),
+    keys: async () => (await c.keys()).map((r) => r.url),
   };
 }
 
@@ -329,4 +332,23 @@ export async function evictModel(manifest: ModelManifest, cache: ModelCache, bas
     if (await cache.delete(cacheKey(resolveModelUrl(entry.url, baseURI), entry))) n++;
   }
   return n;
+}
+
+/**
+ * The manifest's files that the cache does not hold (looked up, not read: a corrupt copy is
+ * found when the model loads). Empty: the model loads without the network.
+ */
+export async function missingFromCache(manifest: ModelManifest, cache: ModelCache | null, baseURI?: string): Promise<ModelFileKey[]> {
+  const missing: ModelFileKey[] = [];
+  for (const key of MODEL_FILE_KEYS) {
+    const entry = manifest.files[key];
+    const hit = cache ? await cache.match(cacheKey(resolveModelUrl(entry.url, baseURI), entry)).catch(() => undefined) : undefined;
+    if (!hit) missing.push(key);
+  }
+  return missing;
+}
+
+/** Whether an error (thrown here, or its copy across the worker boundary) is a failed network download. */
+export function isNetworkFailure(e: unknown): boolean {
+  return e instanceof Error && e.name === 'ModelFileError' && /: (could not download|download failed)/.test(e.message);
 }

@@ -4,15 +4,18 @@
  * so a prompt sent during a propagation waits for the current slice, not for the whole pass.
  */
 import { bankConfigFor } from './bank/config.ts';
-import { restoreManifest, type ModelManifest, type ModelFileKey } from '../models/manifest.ts';
-import { loadModel } from '../models/store.ts';
+import { manifestBytes, restoreManifest, type ModelManifest, type ModelFileKey } from '../models/manifest.ts';
+import { importModelFiles } from '../models/import.ts';
+import { loadModel, openModelCache } from '../models/store.ts';
 import type {
   EngineApi,
   EngineDevice,
   EngineInfo,
   EngineVolume,
   EngineWindow,
+  ImportedModelInfo,
   LoadEngineModelOptions,
+  PickedModelFile,
   ProgressCallback,
   PropagateRequest,
   PropagateSummary,
@@ -104,6 +107,27 @@ export class EngineService implements EngineApi {
         this.cancelled.delete(requestId);
       }
     });
+  }
+
+  importModel(files: PickedModelFile[], options: { baseURI: string }, requestId: number, onProgress?: ProgressCallback): Promise<ImportedModelInfo> {
+    const abort = new AbortController();
+    this.downloads.set(requestId, abort);
+    if (this.cancelled.has(requestId)) abort.abort();
+    // Not in the call queue: checking files does not touch the sessions, and a prompt need not wait for it.
+    return (async () => {
+      try {
+        const { manifest, json } = await importModelFiles(files, {
+          cache: await openModelCache(),
+          baseURI: options.baseURI,
+          signal: abort.signal,
+          onProgress: onProgress ? (p) => onProgress({ phase: 'check', done: p.done, total: p.total, detail: p.file }) : undefined,
+        });
+        return { manifest: json, id: manifest.id, name: manifest.name, bytes: manifestBytes(manifest) };
+      } finally {
+        this.downloads.delete(requestId);
+        this.cancelled.delete(requestId);
+      }
+    })();
   }
 
   private async fetchFiles(manifest: ModelManifest, baseURI: string, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<Record<ModelFileKey, ArrayBuffer>> {

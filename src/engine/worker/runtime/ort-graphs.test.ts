@@ -8,7 +8,7 @@ const fp16 = { ...fp32, precision: 'fp16' as const, compute: 'fp16' as const };
 const fp16Stored = restoreManifest({ ...fixture, precision: 'fp16', compute: 'fp32' }, 'fp16-stored');
 const realNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
 
-function fakeGpu(adapter: { features: Set<string> } | null | 'throws'): void {
+function fakeGpu(adapter: { features: Set<string>; info?: object; isFallbackAdapter?: boolean } | null | 'throws'): void {
   Object.defineProperty(globalThis, 'navigator', {
     configurable: true,
     value: { gpu: { requestAdapter: async () => { if (adapter === 'throws') throw new Error('boom'); return adapter; } } },
@@ -39,6 +39,20 @@ describe('webgpuSupport', () => {
     expect(fp16Stored).toMatchObject({ precision: 'fp16', compute: 'fp32' });
     fakeGpu({ features: new Set() });
     expect(await webgpuSupport(fp16Stored)).toEqual({ ok: true });
+  });
+});
+
+describe('a software WebGPU adapter', () => {
+  it('SwiftShader, llvmpipe or a fallback adapter: WASM, unless WebGPU is asked for by name', async () => {
+    fakeGpu({ features: new Set(), info: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Device (Subzero)' } });
+    expect(await webgpuSupport(fp32)).toEqual({ ok: false, reason: 'the WebGPU adapter is a software renderer (SwiftShader): WASM is faster' });
+    expect(await webgpuSupport(fp32, true)).toEqual({ ok: true });
+    fakeGpu({ features: new Set(), info: { vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } });
+    expect(await webgpuSupport(fp32)).toMatchObject({ ok: false, reason: expect.stringMatching(/\(llvmpipe\)/) });
+    fakeGpu({ features: new Set(), info: { vendor: 'unknown', isFallbackAdapter: true } });
+    expect(await webgpuSupport(fp32)).toMatchObject({ ok: false, reason: expect.stringMatching(/\(a fallback adapter\)/) });
+    fakeGpu({ features: new Set(), info: { vendor: 'nvidia', architecture: 'ada', description: 'NVIDIA GeForce RTX 4070' } });
+    expect(await webgpuSupport(fp32)).toEqual({ ok: true });
   });
 });
 

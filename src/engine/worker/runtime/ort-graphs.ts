@@ -10,6 +10,7 @@
 import * as ort from 'onnxruntime-web';
 import type { ModelFileKey, ModelManifest } from '../../models/manifest.ts';
 import type { EngineDevice } from '../../protocol.ts';
+import { softwareAdapter, type AdapterLike } from '../../../shared/software-renderer.ts';
 import type { ConditionedFeatures, DecoderOutput, DecoderPrompt, FrameFeatures, HighResMask, MemoryFeatures, Sam2Graphs } from '../graphs.ts';
 
 const GPU: ort.Tensor.DataLocation = 'gpu-buffer';
@@ -264,17 +265,24 @@ export class OrtSam2Graphs implements Sam2Graphs {
   }
 }
 
-/** Whether WebGPU can run this model here; the reason when not. */
-export async function webgpuSupport(manifest: ModelManifest): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string> } | null> } })?.gpu;
+type Adapter = AdapterLike & { features: ReadonlySet<string> };
+
+/**
+ * Whether WebGPU can run this model here; the reason when not. A software adapter
+ * (SwiftShader, llvmpipe, a fallback adapter) is slower than WASM: refused unless allowed.
+ */
+export async function webgpuSupport(manifest: ModelManifest, allowSoftware = false): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } })?.gpu;
   if (!gpu) return { ok: false, reason: 'this browser has no WebGPU' };
-  let adapter: { features: ReadonlySet<string> } | null = null;
+  let adapter: Adapter | null = null;
   try {
     adapter = await gpu.requestAdapter();
   } catch (e) {
     return { ok: false, reason: `no WebGPU adapter (${(e as Error).message})` };
   }
   if (!adapter) return { ok: false, reason: 'no WebGPU adapter' };
+  const software = allowSoftware ? null : await softwareAdapter(adapter);
+  if (software) return { ok: false, reason: `the WebGPU adapter is a software renderer (${software}): WASM is faster` };
   if (manifest.compute === 'fp16' && !adapter.features.has('shader-f16')) {
     return { ok: false, reason: 'the GPU lacks shader-f16, which this fp16 model needs' };
   }
@@ -290,7 +298,8 @@ export async function createGraphs(
 ): Promise<{ graphs: OrtSam2Graphs; webgpuUnavailable?: string }> {
   let webgpuUnavailable: string | undefined;
   if (preferred !== 'wasm') {
-    const support = await webgpuSupport(manifest);
+    // Asked for by name ('webgpu'), a software adapter is taken: the engine tests run WebGPU on SwiftShader.
+    const support = await webgpuSupport(manifest, preferred === 'webgpu');
     if (support.ok) {
       try {
         return { graphs: await OrtSam2Graphs.create(manifest, files, { device: 'webgpu' }) };
