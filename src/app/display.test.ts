@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WINDOW_PRESETS, percentileWindow, presetWindow, selectKth } from './display.ts';
+import { WINDOW_PRESETS, headPercentiles, percentileWindow, presetWindow, presetsFor, selectKth } from './display.ts';
 
 describe('display windows', () => {
   it('0.5–99.5 percentile of a ramp, ignoring outliers', () => {
@@ -42,5 +42,47 @@ describe('display windows', () => {
   it('CT presets are level ± width / 2', () => {
     const lung = WINDOW_PRESETS.find((p) => p.id === 'lung')!;
     expect(presetWindow(lung, new Int16Array(1))).toEqual({ min: -1350, max: 150 });
+  });
+});
+
+/** A synthetic head MR: half air (0–4), tissue 100…599, and 0.5 % of the head very bright (fat, enhancement) at 2000…2499. */
+function headMr(): Float32Array {
+  const n = 200_000;
+  return Float32Array.from({ length: n }, (_, i) => (i % 2 === 0 ? i % 5 : i % 400 === 1 ? 2000 + (i % 500) : 100 + (i % 500)));
+}
+
+describe('window presets by modality', () => {
+  const ids = (list: { id: string }[]) => list.map((p) => p.id);
+  it('MR is offered the automatic window and the MR presets, no CT ones', () => {
+    const mr = presetsFor('MR');
+    expect(mr[0]!.id).toBe('auto');
+    expect(ids(mr)).toEqual(['auto', 'mr-t1', 'mr-t2', 'mr-post']);
+  });
+  it('CT is offered the automatic window and the CT presets, no MR ones', () => {
+    expect(ids(presetsFor('CT'))).toEqual(['auto', 'soft-tissue', 'lung', 'bone', 'brain']);
+  });
+  it('an image of unknown modality gets both, the likelier first: HU air means CT', () => {
+    const ct = Int16Array.from({ length: 1000 }, (_, i) => (i < 400 ? -1000 : 40));
+    expect(ids(presetsFor(undefined, ct)).slice(0, 2)).toEqual(['auto', 'soft-tissue']);
+    expect(ids(presetsFor(undefined, headMr())).slice(0, 2)).toEqual(['auto', 'mr-t1']);
+    expect(presetsFor(undefined, ct)).toHaveLength(WINDOW_PRESETS.length);
+  });
+  it('percentiles of the head leave the air out', () => {
+    const w = headPercentiles(headMr(), 0, 50);
+    expect(w.min).toBeGreaterThanOrEqual(100);
+    expect(w.max).toBeGreaterThan(300);
+  });
+  it('MR windows: air black, T1 clips the brightest 2 %, post-contrast keeps enhancement, T2 / FLAIR raises the floor', () => {
+    const data = headMr();
+    const of = (id: string) => presetWindow(WINDOW_PRESETS.find((p) => p.id === id)!, data);
+    const [t1, t2, post, auto] = [of('mr-t1'), of('mr-t2'), of('mr-post'), of('auto')];
+    expect(t1.min).toBeLessThan(5);
+    expect(post.min).toBe(t1.min);
+    expect(t1.max).toBeLessThan(2000); // the bright 0.5 %… of the head saturate
+    expect(post.max).toBeGreaterThanOrEqual(2000); // …not with contrast
+    expect(t2.min).toBeGreaterThanOrEqual(100);
+    expect(t2.max).toBeGreaterThan(t1.max);
+    expect(t1.max).toBeLessThan(auto.max);
+    expect(post.max).toBeGreaterThan(auto.max);
   });
 });

@@ -1,12 +1,13 @@
 import { LitElement, css, html } from 'lit';
 import { fire } from './events.ts';
+import { viewButtons } from './view-buttons.ts';
 import { barControls, theme } from './theme.ts';
 import type { AnnotationState, N4State, PromptToolName, PropagationModeName, ToolState } from './types.ts';
 
 /**
  * The second bar, shown while a case is open: prompt tools, brush and eraser, propagation,
  * undo / redo, lock, and the SAM2 model with the device it runs on.
- * @fires set-prompt-tool, set-tool, propagate, undo, redo, toggle-lock, select-model, toggle-n4, set-n4-preset
+ * @fires set-prompt-tool, set-tool, propagate, undo, redo, toggle-lock, select-model, load-model-from-disk, toggle-n4, set-n4-preset
  */
 export class SliceSamAnnotationBar extends LitElement {
   static override properties = {
@@ -53,7 +54,7 @@ export class SliceSamAnnotationBar extends LitElement {
     this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
     this.annotation = {
       promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false,
-      windowPresets: [], windowPreset: 'auto', penSize: 1, layout: 'multiplanar', opacity: 0.6, outline: false,
+      windowPresets: [], windowPreset: 'auto', penSize: 1, layout: 'multiplanar', opacity: 0.6, outline: false, radiological: true, crosshair: true,
       n4: { status: 'off', preset: 'default', shown: 'original' },
     };
   }
@@ -118,6 +119,7 @@ export class SliceSamAnnotationBar extends LitElement {
           @input=${(e: Event) => fire(this, 'set-label-style', { opacity: Number((e.target as HTMLInputElement).value) / 100, outline: a.outline })} />
         <button type="button" title="Draw only the outline of each object (U)" aria-pressed=${a.outline}
           @click=${() => fire(this, 'set-label-style', { opacity: a.opacity, outline: !a.outline })}>Outline <kbd>U</kbd></button>
+        ${viewButtons(this, a)}
       </span>
       <span class="group" role="group" aria-label="MR preprocessing">
         ${this.#renderN4(a.n4)}
@@ -127,6 +129,8 @@ export class SliceSamAnnotationBar extends LitElement {
           @change=${(e: Event) => fire(this, 'select-model', { id: (e.target as HTMLSelectElement).value })}>
           ${a.models.map((m) => html`<option value=${m.id} ?selected=${m.id === a.modelId}>${m.name}</option>`)}
         </select>
+        <button type="button" aria-label="Load model from disk…" title="Load a model from disk: its folder as tools/export writes it, or its files; kept in this browser, also for offline use"
+          @click=${() => fire(this, 'load-model-from-disk', {})}>From disk…</button>
         <span class="device" title="Where the model runs">${a.device ?? 'model not loaded yet'}</span>
       </span>
     `;

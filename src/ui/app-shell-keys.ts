@@ -25,7 +25,12 @@ export const SHORTCUTS: [string, string][] = [
   ['L', 'lock or unlock the active object'],
   ['U', 'labels as outlines / filled'],
   ['G', 'MR bias-field correction (N4) on / off: off shows the original at once'],
-  ['right-drag', 'window / level (presets in the bar)'],
+  ['right-drag', 'window / level: ↔ width (contrast), ↕ level (up is brighter); W and L show top left'],
+  ['Z / ⇧Z, Ctrl+wheel', 'zoom in / out about the pointer'],
+  ['middle-drag / ⇧+drag', 'pan'],
+  ['0', 'whole slices again (zoom and pan reset)'],
+  ['V', 'radiological (patient left on screen right) / neurological convention'],
+  ['X', 'crosshair on / off'],
   ['Ctrl+Z', 'undo'],
   ['Ctrl+⇧Z / Ctrl+Y', 'redo'],
   ['S / Ctrl+S', 'save'],
@@ -139,6 +144,12 @@ function annotationKey(host: KeyHost, e: KeyboardEvent): boolean {
     case '=': case '+': fire(host, 'set-pen-size', { size: host.annotation.penSize + 1 }); return true;
     case 'u': fire(host, 'set-label-style', { opacity: host.annotation.opacity, outline: !host.annotation.outline }); return true;
     case 'g': fire(host, 'toggle-n4', {}); return true;
+    // Not - / = (the brush) nor Ctrl+- / Ctrl+= (the browser's zoom).
+    case 'z': fire(host, 'view-action', { action: 'zoom-in' }); return true;
+    case 'Z': fire(host, 'view-action', { action: 'zoom-out' }); return true;
+    case '0': fire(host, 'view-action', { action: 'reset-view' }); return true;
+    case 'v': fire(host, 'view-action', { action: 'toggle-convention' }); return true;
+    case 'x': fire(host, 'view-action', { action: 'toggle-crosshair' }); return true;
     default: return false;
   }
 }

@@ -1,16 +1,28 @@
 /**
  * The intensity window the volume is shown with, which is also what the model sees. A new
- * window's colours are computed off the main thread first (DisplayColours); when several
- * changes overlap, only the last one's colours are shown.
+ * window's colours are computed off the main thread first (DisplayColours), one window at a
+ * time: while one is computed, later ones wait and only the last of them is computed next. So
+ * a right-drag shows a new window as often as colours can be made, and ends on its last one.
  */
 import type { Niivue } from '@niivue/niivue';
 import type { DisplayColours } from './display-colours.ts';
 import type { DrawScheduler } from './draw-scheduler.ts';
 import type { DisplayRange } from './viewer-types.ts';
 
+interface Wanted {
+  nv: Niivue;
+  image: unknown;
+  colours: DisplayColours | null;
+  range: DisplayRange;
+}
+
 export class DisplayWindow {
-  /** Bumped by each window change: only the last one's colours are shown. */
-  #rangeChange = 0;
+  /** A window's colours are being computed. */
+  #busy = false;
+  /** The window asked for while another was computed (the last one asked). */
+  #next: Wanted | null = null;
+  /** Called once a new window is on screen. */
+  onShown: (() => void) | null = null;
 
   /** `nv` is read at each use: it is null once the viewer is disposed. */
   constructor(
@@ -25,16 +37,34 @@ export class DisplayWindow {
     return { min: image.cal_min, max: image.cal_max };
   }
 
+  /** The window last asked for: the one shown, or the one waiting to be. */
+  wanted(): DisplayRange | null {
+    const next = this.#next;
+    return next && next.image === this.nv()?.volumes[0] ? next.range : this.get();
+  }
+
   /** Show the volume with this intensity window. */
   set(nv: Niivue, colours: DisplayColours | null, range: DisplayRange): void {
     const image = nv.volumes[0];
     if (!image) return;
+    if (this.#busy) {
+      this.#next = { nv, image, colours, range };
+      return;
+    }
+    this.#busy = true;
     image.cal_min = range.min;
     image.cal_max = range.max;
-    const change = ++this.#rangeChange;
-    void (colours?.prepare(image) ?? Promise.resolve()).then(() => {
-      if (change !== this.#rangeChange || nv.volumes[0] !== image || this.nv() !== nv) return;
-      this.frames.batched(() => nv.updateGLVolume());
-    });
+    void (colours?.prepare(image) ?? Promise.resolve())
+      .catch(() => undefined) // NiiVue colours it then
+      .then(() => {
+        this.#busy = false;
+        if (nv.volumes[0] === image && this.nv() === nv) {
+          this.frames.batched(() => nv.updateGLVolume());
+          this.onShown?.();
+        }
+        const next = this.#next;
+        this.#next = null;
+        if (next && next.image === nv.volumes[0] && this.nv() === next.nv) this.set(next.nv, next.colours, next.range);
+      });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nativeToRas, nativeToRasIndexer, rasToNative } from './label-layer.ts';
+import { nativeToRas, nativeToRasIndexer, rasToNative, rasToNativeIndexer } from './label-layer.ts';
 
 describe('label layer order', () => {
   // A 3×2×2 native grid shown with i flipped and j/k swapped:
@@ -23,7 +23,7 @@ describe('label layer order', () => {
     expect(Array.from(nativeToRas(native, identity))).toEqual(Array.from(native));
   });
 
-  it('nativeToRasIndexer agrees with nativeToRas for flipped, permuted and size-1 grids', () => {
+  it('nativeToRasIndexer and rasToNativeIndexer agree with nativeToRas for flipped, permuted and size-1 grids', () => {
     const cases = [
       mapping,
       { dimsRAS: [3, 3, 2, 2], img2RASstart: [0, 0, 0], img2RASstep: [1, 3, 6] },
@@ -35,7 +35,10 @@ describe('label layer order', () => {
       const values = Uint8Array.from({ length: count }, (_, n) => n + 1);
       const ras = nativeToRas(values, m);
       const index = nativeToRasIndexer(m);
+      const back = rasToNativeIndexer(m);
       for (let v = 0; v < count; v++) expect(ras[index(v)]).toBe(values[v]);
+      for (let v = 0; v < count; v++) expect(back(index(v))).toBe(v);
+      for (let r = 0; r < count; r++) expect(values[back(r)]).toBe(ras[r]);
     }
   });
 });

@@ -2,7 +2,7 @@
  * NiiVue keeps its drawing in the background image's RAS-permuted voxel order
  * (dimsRAS, walked through img2RASstart/img2RASstep). SliceSAM keeps label
  * maps in the source's own voxel order, the order the label file is written
- * in. These two pure functions convert between them.
+ * in. These pure functions convert between them.
  */
 
 /** How NiiVue's RAS order maps onto native voxel indices (fields of an NVImage). */
@@ -39,6 +39,19 @@ export function nativeToRas(labels: ArrayLike<number>, m: RasMapping): Uint8Arra
   const out = new Uint8Array(labels.length);
   forEachRas(m, (ras, native) => { out[ras] = labels[native]!; });
   return out;
+}
+
+/** Index in NiiVue's RAS-ordered drawing → native voxel index (img2RASstart/step walk it). */
+export function rasToNativeIndexer(m: RasMapping): (ras: number) => number {
+  const start = m.img2RASstart[0]! + m.img2RASstart[1]! + m.img2RASstart[2]!;
+  const [tx, ty, tz] = [m.img2RASstep[0]!, m.img2RASstep[1]!, m.img2RASstep[2]!];
+  const [nx, ny] = [m.dimsRAS[1]!, m.dimsRAS[2]!];
+  return (ras: number) => {
+    const x = ras % nx;
+    const y = Math.floor(ras / nx) % ny;
+    const z = Math.floor(ras / (nx * ny));
+    return start + x * tx + y * ty + z * tz;
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * A Niivue instance set up as the viewer uses it: its options (a multiplanar view with a thin
- * crosshair, none of NiiVue's own extras) and, once it has a GL context, the display mode and
+ * A Niivue instance set up as the viewer uses it: its options (a multiplanar view in the
+ * radiological convention with large orientation letters on every side of each tile, a
+ * crosshair (crosshair.ts sizes it), none of NiiVue's own extras or keys) and, once it has a GL context, the display mode and
  * its hooks into NiiVue (niivue-hooks.ts): who computes the background colours, the slice
  * shader, how the label drawing is uploaded, and NiiVue's undo snapshots.
  */
@@ -15,13 +16,20 @@ import type { DisplayMode } from './viewer-types.ts';
 const BACKGROUND = [0, 0, 0, 1];
 
 export function createNiivue(): Niivue {
-  return new Niivue({
+  const nv = new Niivue({
     backColor: BACKGROUND,
-    crosshairColor: [0.25, 0.85, 1, 1],
-    // A thin line whatever the voxel size: width as a fraction of the field of view.
-    crosshairWidth: 0.6,
-    crosshairWidthUnit: 'percent',
+    crosshairColor: [0.25, 0.85, 1, 0.85],
     show3Dcrosshair: true,
+    // Patient left on screen right on axial and coronal, the nose to the left on sagittal, as
+    // on a PACS; the app's setting may switch it to the neurological convention.
+    isRadiologicalConvention: true,
+    sagittalNoseLeft: true,
+    // Orientation letters on all four sides of every tile, large and in a colour that reads on
+    // black and on bright tissue (NiiVue's default is small grey on two sides).
+    showAllOrientationMarkers: true,
+    fontColor: [1, 0.86, 0.35, 1],
+    fontMinPx: 20,
+    fontSizeScaling: 0.3,
     isColorbar: false,
     isOrientCube: false,
     dragAndDropEnabled: false,
@@ -32,6 +40,11 @@ export function createNiivue(): Niivue {
     loadingText: '',
     logLevel: 'warn',
   });
+  // The app owns the keyboard: NiiVue's keys on a focused canvas would also act (h / j / k / l
+  // move its crosshair, m changes what a drag does, v the layout, ? opens an alert).
+  nv.keyDownListener = () => undefined;
+  nv.keyUpListener = () => undefined;
+  return nv;
 }
 
 /** The display mode for this GL: 'auto' is 'cpu' on a software GL, else 'gpu' (see DisplayMode). */

@@ -6,20 +6,26 @@
  *
  * The jobs it hands out, each in its own module: when the scene is drawn
  * (draw-scheduler.ts), the label layer (label-drawing.ts), the tiles on screen
- * (view-tiles.ts), the intensity window (display-window.ts), NiiVue's setup and
- * display hooks (niivue-setup.ts), and box / point prompts (prompt-layer.ts).
+ * (view-tiles.ts, view-layout.ts), the intensity window (display-window.ts) and its right-drag
+ * and readout (window-drag.ts), zoom and pan (view-navigation.ts), the crosshair
+ * (crosshair.ts), NiiVue's setup and display hooks (niivue-setup.ts), and box / point prompts
+ * (prompt-layer.ts).
  */
 import { NVImage, SLICE_TYPE, type Niivue } from '@niivue/niivue';
 import type { Vec3 } from '../shared/volume.ts';
+import { Crosshair } from './crosshair.ts';
 import type { DisplayColours } from './display-colours.ts';
 import { DisplayWindow } from './display-window.ts';
 import { DrawScheduler } from './draw-scheduler.ts';
 import { DrawingUploads } from './drawing-upload.ts';
-import { LabelDrawing } from './label-drawing.ts';
+import { LabelDrawing, rasMapping } from './label-drawing.ts';
+import { rasToNativeIndexer } from './label-layer.ts';
 import { createNiivue, hookDisplay, resolveDisplay } from './niivue-setup.ts';
 import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type ViewPlane } from './prompt-layer.ts';
+import { ViewNavigation } from './view-navigation.ts';
 import { ViewTiles } from './view-tiles.ts';
-import type { CrosshairLocation, DisplayMode, DisplayRange, DrawMode, LabelAccess, LabelColor, LabelDiff, ViewerOptions, ViewerState, ViewLayout } from './viewer-types.ts';
+import type { CrosshairLocation, DisplayMode, DisplayRange, DrawMode, LabelAccess, LabelColor, LabelDiff, ViewAction, ViewerOptions, ViewerState, ViewLayout } from './viewer-types.ts';
+import { WindowDrag } from './window-drag.ts';
 
 export type { PromptGesture, PromptMark, PromptTool, ViewPlane } from './prompt-layer.ts';
 export type * from './viewer-types.ts';
@@ -54,8 +60,13 @@ export class ViewerController {
   #display: Exclude<DisplayMode, 'auto'> = 'stock';
   #drawingUploads = new DrawingUploads();
   #colours: DisplayColours | null = null;
+  #navigation: ViewNavigation | null = null;
+  #windowDrag: WindowDrag | null = null;
+  #crosshairLine: Crosshair | null = null;
   /** Called with the diff of each pen or eraser stroke. */
   onStroke: ((diff: LabelDiff) => void) | null = null;
+  /** Every change to the label map (strokes, edits, undo/redo; 'before': values went back to diff.before), in native voxel indices. Not for setLabels. */
+  onLabelDiff: ((diff: LabelDiff, side: 'before' | 'after') => void) | null = null;
 
   /** Called after the user changes the label map (draws, erases, undoes). */
   set onLabelsChange(callback: (() => void) | null) {
@@ -71,9 +82,12 @@ export class ViewerController {
   async attach(canvas: HTMLCanvasElement, options: ViewerOptions = {}): Promise<void> {
     if (this.#nv) throw new Error('ViewerController is already attached');
     const nv = createNiivue();
+    const crosshair = new Crosshair(nv, this.#frames);
+    this.#crosshairLine = crosshair;
     nv.addEventListener(
       'locationChange',
       (event) => {
+        if (crosshair.keeping) return; // a brush or eraser click: the crosshair stays (crosshair.ts)
         const detail = event.detail as { mm?: unknown; vox?: unknown } | null;
         const mm = vec3(detail?.mm);
         const vox = vec3(detail?.vox);
@@ -83,8 +97,8 @@ export class ViewerController {
       { signal: this.#listeners.signal },
     );
     nv.addEventListener('drawingChanged', () => this.#strokeEnded(), { signal: this.#listeners.signal });
-    // A right-drag changes the window: the app shows it and the model sees it.
-    nv.addEventListener('intensityChange', () => this.#onChange?.(), { signal: this.#listeners.signal });
+    // NiiVue's own window changes (a double click resets it): the app shows it and the model sees it.
+    nv.addEventListener('intensityChange', () => this.#windowChanged(), { signal: this.#listeners.signal });
     // A stroke starts on a press with drawing on: keep the drawing as it was, to diff it afterwards.
     canvas.addEventListener('mousedown', () => this.#labels.strokeStarted(nv), { capture: true, signal: this.#listeners.signal });
     await nv.attachToCanvas(canvas, false);
@@ -92,15 +106,27 @@ export class ViewerController {
     this.#colours = hookDisplay(nv, this.#display, this.#drawingUploads);
     this.#nv = nv;
     this.#canvas = canvas;
+    // Zoom, pan and the window's right-drag take their presses before the prompt layer does.
+    const windowDrag = new WindowDrag(nv, canvas, () => this.#window.wanted(), (range) => this.setDisplayRange(range), () => this.#navigation?.zoom ?? 1);
+    this.#windowDrag = windowDrag;
+    this.#navigation = new ViewNavigation(nv, canvas, this.#frames, () => windowDrag.update());
+    this.#window.onShown = () => this.#windowChanged();
     const prompts = new PromptLayer(nv, canvas, () => this.#frames.drawPending());
     this.#prompts = prompts;
-    // Prompt marks follow every redraw (slice changes, resizes, zoom).
+    // Tiles for the canvas as it is; prompt marks and the crosshair's width follow every redraw (slice changes, resizes, zoom).
     const drawScene = nv.drawScene.bind(nv);
     nv.drawScene = this.#frames.guard(() => {
+      this.#tiles.beforeDraw(nv);
       const out = drawScene();
       prompts.redraw();
+      crosshair.afterDraw();
       return out;
     });
+  }
+
+  #windowChanged(): void {
+    this.#windowDrag?.update();
+    this.#onChange?.();
   }
 
   /**
@@ -122,10 +148,13 @@ export class ViewerController {
       for (const old of [...nv.volumes]) nv.removeVolume(old);
       nv.addVolume(image);
       nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
+      // On a voxel's centre: halfway between two slices (the middle of an even count) NiiVue
+      // shows and paints one of them, and world-to-voxel rounding elsewhere may pick the other.
+      nv.scene.crosshairPos = nv.vox2frac(nv.frac2vox(nv.scene.crosshairPos));
     });
     this.#name = name;
     this.#crosshair = null;
-    this.#onChange?.();
+    this.#windowChanged();
   }
 
   /** Show nothing. */
@@ -139,7 +168,7 @@ export class ViewerController {
     this.#name = null;
     this.#crosshair = null;
     this.#colours?.forget();
-    this.#onChange?.();
+    this.#windowChanged();
   }
 
   /**
@@ -166,8 +195,19 @@ export class ViewerController {
 
   #strokeEnded(): void {
     const diff = this.#labels.strokeEnded();
-    if (diff) this.onStroke?.(diff);
+    // NiiVue also says its drawing changed when a label map is set: only a real stroke is an edit.
+    if (!diff) return;
+    this.#emitDiff(diff, 'after');
+    this.onStroke?.(diff);
     this.#onLabelsChange?.();
+  }
+
+  /** Tell onLabelDiff about a change, in native voxel indices (the drawing's are RAS-ordered). */
+  #emitDiff(diff: LabelDiff, side: 'before' | 'after'): void {
+    const mapping = this.onLabelDiff ? rasMapping(this.#nv) : null;
+    if (!mapping) return;
+    const toNative = rasToNativeIndexer(mapping);
+    this.onLabelDiff!({ indices: Uint32Array.from(diff.indices, toNative), before: diff.before, after: diff.after }, side);
   }
 
   /**
@@ -175,12 +215,15 @@ export class ViewerController {
    * The drawing is redrawn once per animation frame however many edits arrive.
    */
   editLabels(edit: (labels: LabelAccess) => void): LabelDiff | null {
-    return this.#labels.edit(this.#require(), edit);
+    const diff = this.#labels.edit(this.#require(), edit);
+    if (diff) this.#emitDiff(diff, 'after');
+    return diff;
   }
 
   /** Apply a diff's `before` (undo) or `after` (redo) values. */
   applyDiff(diff: LabelDiff, side: 'before' | 'after'): void {
     this.#labels.applyDiff(this.#require(), diff, side);
+    this.#emitDiff(diff, side);
   }
 
   /** Box / point prompt tool, or null for the normal mouse (crosshair, drawing). */
@@ -228,9 +271,34 @@ export class ViewerController {
     return this.#window.get();
   }
 
+  /** The window last asked for: the one shown, or the next one while its colours are computed. */
+  windowWanted(): DisplayRange | null {
+    return this.#window.wanted();
+  }
+
   /** Show the volume with this intensity window (also what the model will see). */
   setDisplayRange(range: DisplayRange): void {
     this.#window.set(this.#require(), this.#colours, range);
+    this.#windowDrag?.update();
+  }
+
+  /** Zoom in or out about the pointer (else the crosshair), or show the whole slices again. */
+  navigate(action: ViewAction): void {
+    this.#navigation?.act(action);
+  }
+
+  /** Radiological convention (patient left on screen right; sagittal nose left) or neurological. */
+  setRadiological(on: boolean): void {
+    const nv = this.#require();
+    if (nv.opts.isRadiologicalConvention === on) return;
+    // Read at each draw: no volume update needed (NiiVue's setRadiologicalConvention recolours the volume).
+    nv.opts.isRadiologicalConvention = on;
+    nv.opts.sagittalNoseLeft = on;
+    this.#frames.drawNextFrame();
+  }
+
+  setCrosshairVisible(on: boolean): void {
+    this.#crosshairLine?.setVisible(on);
   }
 
   /** Label layer: opacity 0–1, and outline mode (only each object's rim is drawn). */
@@ -249,6 +317,11 @@ export class ViewerController {
   }
 
   /** A 3D render tile beside the slices (rotate it by dragging); the labels show in it. */
+  /** Whether a 3D render is on screen now. */
+  get renderOnScreen(): boolean {
+    return this.#tiles.renderOnScreen;
+  }
+
   setRenderTile(on: boolean): void {
     this.#tiles.setRenderTile(this.#require(), on);
   }
@@ -286,6 +359,13 @@ export class ViewerController {
       colourVolumes: this.#colours?.counts() ?? { cpu: 0, niivue: 0, inWorker: 0 },
       colouring: this.#colours?.working ?? false,
       drawingVoxelsUploaded: this.#drawingUploads.uploadedVoxels,
+      view: {
+        zoom: this.#navigation?.zoom ?? 1,
+        pan: this.#navigation?.pan ?? [0, 0, 0],
+        radiological: this.#nv?.opts.isRadiologicalConvention ?? true,
+        crosshair: this.#crosshairLine?.visible ?? true,
+        crosshairMm: this.crosshairMm(),
+      },
     };
   }
 
@@ -293,6 +373,10 @@ export class ViewerController {
     this.#listeners.abort();
     this.#prompts?.dispose();
     this.#prompts = null;
+    this.#navigation?.dispose();
+    this.#navigation = null;
+    this.#windowDrag?.dispose();
+    this.#windowDrag = null;
     this.#nv?.cleanup();
     this.#nv = null;
     this.#colours?.dispose();

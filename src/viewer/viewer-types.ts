@@ -7,6 +7,9 @@ import type { Vec3 } from '../shared/volume.ts';
 
 export type ViewLayout = 'axial' | 'coronal' | 'sagittal' | 'multiplanar' | 'render';
 
+/** Zoom in or out about the pointer, or show the whole slices again (zoom 1, no pan). */
+export type ViewAction = 'zoom-in' | 'zoom-out' | 'reset-view';
+
 /**
  * A change of the label layer, for undo and redo: voxel positions in the drawing and their
  * values before and after (a position may repeat; undo walks backwards, redo forwards).
@@ -61,6 +64,8 @@ export interface ViewerState {
   colouring: boolean;
   /** Label voxels sent to the GPU so far (only changed slices are sent). */
   drawingVoxelsUploaded: number;
+  /** How the slices are read: 2D zoom and pan (world mm), the convention, the crosshair shown and where it is. */
+  view: { zoom: number; pan: Vec3; radiological: boolean; crosshair: boolean; crosshairMm: Vec3 | null };
 }
 
 /**
