@@ -2,9 +2,10 @@
  * The annotation loop of one open case: prompts drawn on the viewer become engine calls,
  * engine results become label edits (locks respected), brush, eraser and fill edits are
  * checked against the object rules, every change is one undo step, and the confidence
- * strip is kept. State: the prompt tool, the history, the prompts (prompts.ts), the case
- * as the engine holds it (engine-link.ts) and the slice cursor (slice-cursor.ts). Calls the
- * viewer, the models (through the link) and the tasks; propagation is in propagation.ts.
+ * strip is kept. State: the prompt tool, the history, the prompts (prompts.ts), the case as
+ * the engine holds it (engine-link.ts), the slice cursor (slice-cursor.ts) and where each
+ * object is (label-census.ts). Calls the viewer, the models (through the link) and the
+ * tasks; propagation is in propagation.ts.
  */
 import { mergeSliceResult } from '../engine/client/merge.ts';
 import type { PropagationMode, SliceAxis, SlicePrompt, SliceResult } from '../engine/protocol.ts';
@@ -14,6 +15,7 @@ import type { Vec3, Volume } from '../shared/volume.ts';
 import type { LabelDiff, PromptGesture, PromptTool, ViewerController, ViewPlane } from '../viewer/viewer-controller.ts';
 import { EngineLink } from './engine-link.ts';
 import { History, type HistoryStep } from './history.ts';
+import { LabelCensus } from './label-census.ts';
 import { fillEnclosed, objectMask, splitStroke } from './label-edits.ts';
 import type { Models } from './models.ts';
 import { propagate } from './propagation.ts';
@@ -45,6 +47,7 @@ export class AnnotationController {
   readonly #prompts = new PromptStore();
   readonly #link: EngineLink;
   readonly #cursor: SliceCursor;
+  readonly #census = new LabelCensus();
   #tool: PromptTool | null = null;
 
   constructor(private readonly host: AnnotationHost) {
@@ -52,6 +55,7 @@ export class AnnotationController {
     this.#cursor = new SliceCursor(host.viewer, () => this.#link.volume);
     host.viewer.onPrompt = (g) => void this.onGesture(g);
     host.viewer.onStroke = (diff) => this.#stroke(diff);
+    host.viewer.onLabelDiff = (diff, side) => this.#census.apply(diff, side);
   }
 
   get tool(): PromptTool | null {
@@ -74,18 +78,17 @@ export class AnnotationController {
     this.host.render();
   }
 
-  openCase(id: string, volume: Volume): void {
+  /** A case opened with this label map (native order; null: empty). */
+  openCase(id: string, volume: Volume, labels: ArrayLike<number> | null): void {
     this.#link.open(id, volume);
+    this.#census.reset(labels, volume.dims);
     this.#prompts.clear();
     this.history.clear();
     this.#showMarks();
     this.host.render();
   }
 
-  /**
-   * The same case on the same grid with other voxels (N4 on or off): prompts, masks and
-   * history stay; the engine gets the new voxels (and the prompts again) before its next call.
-   */
+  /** The same case, other voxels on its grid (N4 on or off): prompts and history stay, the engine gets them before its next call. */
   replaceVolume(volume: Volume): void {
     this.#link.replaceVolume(volume);
   }
@@ -378,7 +381,9 @@ export class AnnotationController {
 
   confidence(): ConfidenceView | null {
     const volume = this.#link.volume;
-    return volume ? confidenceView(volume, this.host.activeLabel(), this.#prompts.confidence(this.host.activeLabel()), this.#cursor) : null;
+    if (!volume) return null;
+    const object = this.host.activeLabel();
+    return confidenceView(volume, object, this.#prompts.confidence(object), this.#cursor, (axis) => this.#census.slices(object, axis));
   }
 
   /** Move the crosshair to a slice along an axis (the confidence strip's click). */

@@ -186,7 +186,7 @@ export class AppController {
     if (!this.#built) return;
     renderShell(this.#shell, {
       tasks: this.tasks, cohort: this.cohort, case: this.case, objects: this.objects, tools: this.tools,
-      display: this.display, bias: this.bias, models: this.models, annotation: this.#annotation,
+      display: this.display, bias: this.bias, models: this.models, annotation: this.#annotation, viewer: this.#viewer,
       about: this.#about, updateReady: this.#applyUpdate !== null,
     });
   }

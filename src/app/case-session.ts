@@ -99,7 +99,8 @@ export class CaseSession {
       viewer?.clear();
       this.#show(id, false);
       this.host.objects.reset([]);
-      tasks.message('error', `${entry.sourcePaths[0] ?? entry.name}: ${entry.reason ?? 'cannot be read'}`, entry.sourcePaths[0], entry.reason);
+      const file = entry.sourcePaths[0] ?? entry.name;
+      tasks.message('warning', `${file}: ${entry.reason ?? 'cannot be read'}. Retry reads it again; Skip sets it aside.`);
       return;
     }
     const source = cohort.source(id);
@@ -124,7 +125,7 @@ export class CaseSession {
       viewer?.setLabels(start.labels);
       tasks.end(signal);
       const annotation = this.host.annotation();
-      annotation?.openCase(id, shown);
+      annotation?.openCase(id, shown, start.labels);
       annotation?.setTool(null);
       if (viewer) display.applyToViewer(viewer);
       this.#loadingId = null;
@@ -167,6 +168,10 @@ export class CaseSession {
   /** The label map or the objects changed: unsaved, autosaved soon. */
   changed(): void {
     if (!this.#volume) return;
+    // The first edit is what puts a case in progress (looking at it does not).
+    const cohort = this.host.cohort;
+    const started = queue.startWork(cohort.queue);
+    if (started !== cohort.queue) cohort.setQueue(started);
     if (!this.#dirty) {
       this.#dirty = true;
       this.host.render();
@@ -207,7 +212,7 @@ export class CaseSession {
     const session = this.host.cohort.session;
     const id = this.#selectedId;
     if (!session?.root || !id) return;
-    if (!(await downloadSavedOutputs(session, id))) this.host.tasks.message('info', 'Nothing saved for this case yet: save it first (S).');
+    if (!(await downloadSavedOutputs(session, this.host.cohort.entry(id) ?? { id }))) this.host.tasks.message('info', 'Nothing saved for this case yet: save it first (S).');
   }
 
   closeSummary(): void {

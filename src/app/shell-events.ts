@@ -48,6 +48,7 @@ export function wireShell(shell: SliceSamApp, app: ShellTargets): void {
   on('next-case', () => void cohort.move(queue.next));
   on('previous-case', () => void cohort.move(queue.previous));
   on('skip-case', (e) => void cohort.move((s) => queue.skip(s, e.detail.reason)));
+  on('retry-case', (e) => void cohort.retry(e.detail.id));
   // The open case.
   on('select-volume', (e) => void caseSession.open(e.detail.id));
   on('save-case', () => void caseSession.save());
@@ -74,6 +75,7 @@ export function wireShell(shell: SliceSamApp, app: ShellTargets): void {
   on('step-slice', (e) => app.annotation?.step(e.detail.delta));
   // Display.
   on('set-window-preset', (e) => display.setWindowPreset(e.detail.id, app.shownVolume));
+  on('view-action', (e) => app.caseOpen && display.viewAction(e.detail.action));
   on('set-layout', (e) => app.caseOpen && display.setLayout(e.detail.layout));
   on('set-pen-size', (e) => display.setPenSize(e.detail.size));
   on('set-label-style', (e) => display.setLabelStyle(e.detail.opacity, e.detail.outline));
@@ -83,6 +85,7 @@ export function wireShell(shell: SliceSamApp, app: ShellTargets): void {
   on('cancel-task', () => tasks.cancel());
   on('dismiss-messages', () => tasks.dismissErrors());
   on('select-model', (e) => models.select(e.detail.id));
+  on('load-model-from-disk', () => void models.loadFromDisk());
   on('show-about', () => void app.showAbout());
   on('close-about', () => app.closeAbout());
   on('apply-update', () => app.applyUpdate());

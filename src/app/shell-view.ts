@@ -5,11 +5,11 @@
 import * as queue from '../cohort/queue.ts';
 import type { SliceSamApp } from '../ui/app-shell.ts';
 import type { AboutInfo, VolumeItem } from '../ui/types.ts';
+import type { ViewerController } from '../viewer/viewer-controller.ts';
 import type { AnnotationController } from './annotation.ts';
 import type { BiasCorrection } from './bias-correction.ts';
 import type { CaseSession } from './case-session.ts';
 import type { CohortSession } from './cohort-session.ts';
-import { WINDOW_PRESETS } from './display.ts';
 import type { DisplaySettings } from './display-settings.ts';
 import type { DrawTools } from './draw-tools.ts';
 import type { Models } from './models.ts';
@@ -26,6 +26,7 @@ export interface ShownParts {
   bias: BiasCorrection;
   models: Models;
   annotation: AnnotationController | null;
+  viewer: ViewerController | null;
   about: AboutInfo | null;
   updateReady: boolean;
 }
@@ -68,7 +69,8 @@ export function renderShell(shell: SliceSamApp, p: ShownParts): void {
     dirty: p.case.dirty,
     downloadable: session?.kind === 'demo',
   };
-  shell.saveSummary = p.case.summary;
+  const summary = p.case.summary;
+  shell.saveSummary = summary && { ...summary, render3d: p.viewer?.renderOnScreen ?? false };
   shell.about = p.about;
   shell.updateReady = p.updateReady;
   const a = p.annotation;
@@ -77,11 +79,11 @@ export function renderShell(shell: SliceSamApp, p: ShownParts): void {
       promptTool: a.tool,
       canUndo: a.history.canUndo,
       canRedo: a.history.canRedo,
-      models: p.models.list.map((m) => ({ id: m.id, name: m.bytes ? `${m.name} — ${Math.round(m.bytes / 1e6)} MB` : m.name })),
+      models: p.models.list.map((m) => ({ id: m.id, name: `${m.bytes ? `${m.name} — ${Math.round(m.bytes / 1e6)} MB` : m.name}${m.fromDisk ? ' (from disk)' : ''}` })),
       modelId: p.models.modelId,
       device: p.models.device,
       activeLocked: a.locked.has(p.objects.activeLabel),
-      windowPresets: WINDOW_PRESETS.map((w) => ({ id: w.id, name: w.name })),
+      windowPresets: p.display.presets,
       windowPreset: p.display.presetShown(),
       ...p.display.shown,
       n4: { status: p.bias.status, preset: p.bias.preset, shown: p.bias.shown },

@@ -18,15 +18,19 @@ export interface ConfidenceView {
   count: number;
   current: number;
   slices: (SliceConfidence | null)[];
+  /** Slices where the object is in the label map. */
+  labelled: boolean[];
 }
 
 /** The object's confidence per slice along its axis (else the plane worked in), and the slice the crosshair is on. */
-export function confidenceView(volume: Volume, object: number, conf: ObjectConfidence | undefined, cursor: SliceCursor): ConfidenceView {
+export function confidenceView(
+  volume: Volume, object: number, conf: ObjectConfidence | undefined, cursor: SliceCursor, labelled: (axis: SliceAxis) => boolean[],
+): ConfidenceView {
   const axis = conf?.axis ?? planeAxis(volume.affine, cursor.plane);
   const plane = axisPlane(volume.affine, axis);
   const count = sliceGeometry(volume.dims, axis).count;
   const slices: (SliceConfidence | null)[] = Array.from({ length: count }, (_, s) => conf?.bySlice.get(s) ?? null);
-  return { object, axis, plane, count, current: cursor.current(plane)?.slice ?? 0, slices };
+  return { object, axis, plane, count, current: cursor.current(plane)?.slice ?? 0, slices, labelled: labelled(axis) };
 }
 
 export class SliceCursor {

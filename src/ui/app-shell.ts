@@ -98,7 +98,7 @@ export class SliceSamApp extends LitElement {
     this.tools = { caseOpen: false, writable: false, tool: 'off', objects: [], activeLabel: 1, dirty: false, downloadable: false };
     this.annotation = {
       promptTool: null, canUndo: false, canRedo: false, models: [], modelId: null, device: null, activeLocked: false,
-      windowPresets: [], windowPreset: 'auto', penSize: 1, layout: 'multiplanar', opacity: 0.6, outline: false,
+      windowPresets: [], windowPreset: 'auto', penSize: 1, layout: 'multiplanar', opacity: 0.6, outline: false, radiological: true, crosshair: true,
       n4: { status: 'off', preset: 'default', shown: 'original' },
     };
     this.confidence = null;
@@ -121,6 +121,21 @@ export class SliceSamApp extends LitElement {
     this.#keys = null;
   }
 
+  /** What the empty viewer says: why the selected case shows nothing (it failed), else how to start. */
+  #emptyViewer() {
+    const failed = this.volumes.find((v) => v.id === this.selectedId && v.caseStatus === 'failed');
+    if (failed) {
+      return html`<div class="empty" role="note">
+        <p><b>${failed.name}</b> could not be read${failed.reason ? html`: ${failed.reason}` : ''}.</p>
+        <p>Retry (beside it in the list) reads it again; Skip sets it aside; Next (<kbd>N</kbd>) goes on.</p>
+      </div>`;
+    }
+    return html`<div class="empty">
+      <p>Open DICOM or NIfTI files (<kbd>O</kbd>), a folder (<kbd>⇧O</kbd>) or the demo cohort.</p>
+      <p>Nothing is uploaded: images are read in this browser.</p>
+    </div>`;
+  }
+
   override render() {
     return html`
       <slicesam-tool-bar ?folder-supported=${this.folderSupported} .resumeName=${this.resumeName} .tools=${this.tools}></slicesam-tool-bar>
@@ -135,12 +150,7 @@ export class SliceSamApp extends LitElement {
         <slot name="viewer"></slot>
         ${this.caption ? html`<div class="caption">${this.caption}</div>` : nothing}
         ${this.saveSummary ? summaryDialog(this, this.saveSummary) : nothing}
-        ${this.caption || this.busy
-          ? nothing
-          : html`<div class="empty">
-              <p>Open DICOM or NIfTI files (<kbd>O</kbd>), a folder (<kbd>⇧O</kbd>) or the demo cohort.</p>
-              <p>Nothing is uploaded: images are read in this browser.</p>
-            </div>`}
+        ${this.caption || this.busy ? nothing : this.#emptyViewer()}
       </main>
       ${this.counts ? html`<slicesam-objects-panel .objects=${this.objectRows} .activeLabel=${this.tools.activeLabel}></slicesam-objects-panel>` : nothing}
       ${this.counts ? html`<slicesam-confidence-strip .strip=${this.tools.caseOpen ? this.confidence : null}></slicesam-confidence-strip>` : nothing}

@@ -11,9 +11,13 @@ export function confidenceColor(iou: number, objectScore: number): string {
   return `hsl(${hue}, 70%, 45%)`;
 }
 
+/** A slice labelled without a model result in this session: saved earlier, or drawn by hand. */
+const LABELLED = '#4f6f94';
+
 /**
  * One cell per slice of the active object's axis: where the model was sure (green), unsure
- * (amber, red), found nothing (grey), or has not run (empty). Click a cell to go there.
+ * (amber, red), found nothing (grey), where the object is labelled without a model result
+ * (blue: a saved label reopened, or brushed), or nothing (empty). Click a cell to go there.
  * @fires go-to-slice
  */
 export class SliceSamConfidenceStrip extends LitElement {
@@ -42,17 +46,18 @@ export class SliceSamConfidenceStrip extends LitElement {
     if (!s) return html`<div class="head"><span>Confidence per slice appears here after propagation.</span></div><div class="cells"></div>`;
     const computed = s.slices.filter((c) => c !== null);
     const unsure = computed.filter((c) => c!.objectScore > 0 && c!.iou < 0.7).length;
+    const segmented = s.labelled.filter(Boolean).length;
     return html`
       <div class="head">
-        <span>Confidence of object ${s.object} along the ${s.plane} slices (${computed.length} of ${s.count} segmented${unsure ? `, ${unsure} unsure` : ''})</span>
+        <span>Confidence of object ${s.object} along the ${s.plane} slices (${segmented} of ${s.count} segmented${unsure ? `, ${unsure} unsure` : ''})</span>
         <span>slice ${s.current + 1} / ${s.count}</span>
       </div>
       <div class="cells" role="list" aria-label="Confidence per slice">
         ${s.slices.map((c, i) => html`<div
           class="cell ${i === s.current ? 'current' : ''}"
           role="listitem"
-          title=${c ? `slice ${i + 1}: IoU ${c.iou.toFixed(2)}, object score ${c.objectScore.toFixed(1)}` : `slice ${i + 1}: not segmented`}
-          style=${c ? `background:${confidenceColor(c.iou, c.objectScore)}` : ''}
+          title=${c ? `slice ${i + 1}: IoU ${c.iou.toFixed(2)}, object score ${c.objectScore.toFixed(1)}` : s.labelled[i] ? `slice ${i + 1}: labelled (saved or drawn), no model result yet` : `slice ${i + 1}: not segmented`}
+          style=${c ? `background:${confidenceColor(c.iou, c.objectScore)}` : s.labelled[i] ? `background:${LABELLED}` : ''}
           @click=${() => fire(this, 'go-to-slice', { axis: s.axis, slice: i })}
         ></div>`)}
       </div>

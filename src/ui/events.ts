@@ -24,6 +24,8 @@ export interface SliceSamEventDetail {
   'previous-case': Record<string, never>;
   /** Mark the open case skipped and move on. */
   'skip-case': { reason?: string };
+  /** Read a failed case again (its files, or the folder's scan). */
+  'retry-case': { id: string };
   /** Pen, eraser, or neither. */
   'set-tool': { tool: 'off' | 'pen' | 'erase' };
   'new-object': Record<string, never>;
@@ -44,6 +46,10 @@ export interface SliceSamEventDetail {
   'undo': Record<string, never>;
   'redo': Record<string, never>;
   'select-model': { id: string };
+  /** Load a model from disk (its folder or files); the listener must call showDirectoryPicker synchronously. */
+  'load-model-from-disk': Record<string, never>;
+  /** The model dialog's answer: download, pick from disk (with the files when the dialog's own input took them), or cancel. */
+  'model-dialog-answer': { answer: 'download' | 'choose' | 'cancel'; files?: { path: string; file: File }[] };
   /** Lock or unlock an object (the active one when no label value is given). */
   'toggle-lock': { labelValue?: number };
   'toggle-visible': { labelValue: number };
@@ -51,6 +57,8 @@ export interface SliceSamEventDetail {
   'recolor-object': { labelValue: number; color: [number, number, number] };
   'delete-object': { labelValue: number };
   'set-window-preset': { id: string };
+  /** Zoom the slices in or out (about the pointer), show them whole again, flip the left–right convention, show or hide the crosshair. */
+  'view-action': { action: 'zoom-in' | 'zoom-out' | 'reset-view' | 'toggle-convention' | 'toggle-crosshair' };
   'set-label-style': { opacity: number; outline: boolean };
   /** Close the volumetry shown after a save. */
   'close-summary': Record<string, never>;
@@ -83,6 +91,7 @@ declare global {
     'next-case': CustomEvent<SliceSamEventDetail['next-case']>;
     'previous-case': CustomEvent<SliceSamEventDetail['previous-case']>;
     'skip-case': CustomEvent<SliceSamEventDetail['skip-case']>;
+    'retry-case': CustomEvent<SliceSamEventDetail['retry-case']>;
     'set-tool': CustomEvent<SliceSamEventDetail['set-tool']>;
     'new-object': CustomEvent<SliceSamEventDetail['new-object']>;
     'select-object': CustomEvent<SliceSamEventDetail['select-object']>;
@@ -92,6 +101,8 @@ declare global {
     'undo': CustomEvent<SliceSamEventDetail['undo']>;
     'redo': CustomEvent<SliceSamEventDetail['redo']>;
     'select-model': CustomEvent<SliceSamEventDetail['select-model']>;
+    'load-model-from-disk': CustomEvent<SliceSamEventDetail['load-model-from-disk']>;
+    'model-dialog-answer': CustomEvent<SliceSamEventDetail['model-dialog-answer']>;
     'toggle-lock': CustomEvent<SliceSamEventDetail['toggle-lock']>;
     'go-to-slice': CustomEvent<SliceSamEventDetail['go-to-slice']>;
     'step-slice': CustomEvent<SliceSamEventDetail['step-slice']>;
@@ -108,6 +119,7 @@ declare global {
     'set-layout': CustomEvent<SliceSamEventDetail['set-layout']>;
     'mask-to-prompt': CustomEvent<SliceSamEventDetail['mask-to-prompt']>;
     'set-window-preset': CustomEvent<SliceSamEventDetail['set-window-preset']>;
+    'view-action': CustomEvent<SliceSamEventDetail['view-action']>;
     'set-label-style': CustomEvent<SliceSamEventDetail['set-label-style']>;
     'close-summary': CustomEvent<SliceSamEventDetail['close-summary']>;
     'toggle-n4': CustomEvent<SliceSamEventDetail['toggle-n4']>;

@@ -101,6 +101,9 @@ export interface AnnotationState {
   /** Label layer opacity 0–1 and outline mode. */
   opacity: number;
   outline: boolean;
+  /** Radiological convention (patient left on screen right), else neurological; the crosshair shown. */
+  radiological: boolean;
+  crosshair: boolean;
   /** MR bias-field correction (N4) of the open case. */
   n4: N4State;
 }
@@ -116,6 +119,8 @@ export interface N4State {
 export interface SaveSummary {
   caseName: string;
   written: string[];
+  /** A 3D view of the labels is on screen (the text then says how to turn it). */
+  render3d?: boolean;
   rows: { labelValue: number; name: string; color: Rgb; voxels: number; mm3: number; ml: number }[];
 }
 
@@ -128,6 +133,8 @@ export interface ConfidenceStrip {
   current: number;
   /** Per slice: predicted IoU and object score, or null where the engine has not run. */
   slices: ({ iou: number; objectScore: number } | null)[];
+  /** Per slice: the object has voxels there in the label map (saved, drawn or segmented). */
+  labelled: boolean[];
 }
 
 /** An object as the objects panel lists it. */
