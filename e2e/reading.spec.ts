@@ -28,6 +28,28 @@ test.describe.configure({ mode: 'serial' });
 
 const files = readdirSync(DICOM_DIR).sort().map((f) => ({ path: `mr/${f}`, base64: readFileSync(join(DICOM_DIR, f)).toString('base64') }));
 
+/** Largest per-channel difference of two same-sized PNGs, and the fraction of pixels differing by more than 2. */
+async function pngDifference(page: Page, a: Buffer, b: Buffer): Promise<{ max: number; changed: number }> {
+  return page.evaluate(async ([a64, b64]) => {
+    const pixels = async (s: string) => {
+      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(s), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      return ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    };
+    const [p, q] = [await pixels(a64!), await pixels(b64!)];
+    if (p.length !== q.length) return { max: 255, changed: 1 };
+    let [max, changed] = [0, 0];
+    for (let i = 0; i < p.length; i += 4) {
+      const d = Math.max(Math.abs(p[i]! - q[i]!), Math.abs(p[i + 1]! - q[i + 1]!), Math.abs(p[i + 2]! - q[i + 2]!));
+      max = Math.max(max, d);
+      if (d > 2) changed++;
+    }
+    return { max, changed: changed / (p.length / 4) };
+  }, [a.toString('base64'), b.toString('base64')]);
+}
+
 for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
   test.describe(`${width}×${height}`, () => {
     let context: BrowserContext;
@@ -37,7 +59,8 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
     const annotation = () => page.evaluate(() => window.__slicesam!.annotation()!);
     const view = async () => (await state(page)).viewer!.view;
     const readout = () => page.getByRole('status', { name: 'Window and level' });
-    const labels = async () => Uint8Array.from(Buffer.from((await page.evaluate(() => window.__slicesam!.labelMap()))!, 'base64'));
+    /** Native indices of the labelled voxels (the test hook's sparse list: the whole map is 31 MB). */
+    const labelledNow = async () => (await page.evaluate(() => window.__slicesam!.labelledVoxels()))!;
     const client = async (ijk: Vec3, plane: Plane = 'axial'): Promise<[number, number]> => {
       const p = await page.evaluate(({ ijk, plane }) => window.__slicesam!.clientPoint(ijk, plane), { ijk, plane });
       expect(p, `voxel ${ijk} is on the ${plane} tile`).not.toBeNull();
@@ -49,8 +72,6 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
       const v = voxelToWorld(invert(s.volume!.affine), ...s.viewer!.view.crosshairMm!);
       return v.map((x) => Math.round(x)) as Vec3;
     };
-    /** Labelled voxels (label value → native indices). */
-    const labelled = (map: Uint8Array) => [...map.keys()].filter((n) => map[n] !== 0);
     const ijkOf = (n: number, dims: Vec3): Vec3 => [n % dims[0], Math.floor(n / dims[0]) % dims[1], Math.floor(n / (dims[0] * dims[1]))];
 
     /** Analyse a canvas screenshot in the page: fraction of the windows of a quarter of the canvas that are all background, and crosshair (cyan) pixels. */
@@ -151,6 +172,10 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
       const start = await text();
       const [cx, cy] = await client([256, 256, 60]);
       await page.mouse.move(cx, cy);
+      const counts = async () => (await state(page)).viewer!.colourVolumes;
+      await expect.poll(async () => (await state(page)).viewer!.colouring).toBe(false); // the last test's preset is on screen
+      const before = await counts();
+      const startShot = await page.locator(CANVAS).screenshot();
       await page.mouse.down({ button: 'right' });
       const seen: string[] = [];
       for (let step = 1; step <= 3; step++) {
@@ -158,7 +183,19 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
         seen.push((await text())!);
       }
       await shot('window-drag');
+      // while it moves, only the slices shown are recoloured (at every step), never the whole volume
+      const during = await counts();
+      expect(during.shownOnly - before.shownOnly).toBeGreaterThanOrEqual(3);
+      expect(during.cpu).toBe(before.cpu);
+      const midShot = await page.locator(CANVAS).screenshot();
       await page.mouse.up({ button: 'right' });
+      // the drag's end colours the whole volume once, for its last window: the screen does not change
+      await expect.poll(async () => (await counts()).cpu).toBe(before.cpu + 1);
+      await expect.poll(async () => (await state(page)).viewer!.colouring).toBe(false);
+      const endShot = await page.locator(CANVAS).screenshot();
+      const same = await pngDifference(page, midShot, endShot);
+      expect(same.max, 'the slices recoloured during the drag are the colours of the whole volume').toBeLessThanOrEqual(1);
+      expect((await pngDifference(page, startShot, midShot)).changed, 'the drag changed the image').toBeGreaterThan(0.05);
       // read three times during the one drag: each different from the start and from the one before
       expect(new Set([start, ...seen]).size).toBe(4);
       // wider (dragged right) and brighter (dragged up): larger W, lower L
@@ -256,7 +293,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
       await expect.poll(async () => (await annotation()).historySize, { timeout: 60_000 }).toBe(before + 1);
       await shot('box-zoomed');
       const dims = (await state(page)).volume!.dims;
-      const onSlice = labelled(await labels()).map((n) => ijkOf(n, dims)).filter((v) => v[2] === k);
+      const onSlice = (await labelledNow()).map((n) => ijkOf(n, dims)).filter((v) => v[2] === k);
       expect(onSlice.length).toBeGreaterThan(50);
       for (const [i, j] of onSlice) {
         expect(i).toBeGreaterThanOrEqual(Math.min(box.i0, box.i1) - 1);
@@ -266,7 +303,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
       }
       await page.keyboard.press('Escape');
       await page.keyboard.press('Control+z');
-      await expect.poll(async () => labelled(await labels()).length).toBe(0);
+      await expect.poll(async () => (await labelledNow()).length).toBe(0);
       await page.keyboard.press('0');
     });
 
@@ -284,14 +321,13 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
       const rightEnd: Vec3 = [dims[0] - 1 - leftEnd[0], 256, k];
       /** A brush click on a voxel, zoomed in about it (a voxel is then several pixels wide: one pixel of rounding cannot tip it), zoom reset after. */
       const brushAt = async (ijk: Vec3): Promise<Vec3[]> => {
-        const before = await labels();
+        const before = new Set(await labelledNow());
         await page.mouse.move(...(await client(ijk)));
         for (let n = 0; n < 4; n++) await page.keyboard.press('z');
         await page.mouse.click(...(await client(ijk)));
-        await expect.poll(async () => labelled(await labels()).length).toBeGreaterThan(labelled(before).length);
+        await expect.poll(async () => (await labelledNow()).length).toBeGreaterThan(before.size);
         await page.keyboard.press('0');
-        const after = await labels();
-        return labelled(after).filter((n) => !before[n]).map((n) => ijkOf(n, dims));
+        return (await labelledNow()).filter((n) => !before.has(n)).map((n) => ijkOf(n, dims));
       };
       const sideOnScreen = async (ijk: Vec3) => (await client(ijk))[0];
       // radiological: the patient's left end is drawn right of the patient's right end
@@ -315,7 +351,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
       expect(await page.evaluate(() => Object.keys(localStorage).some((key) => key.includes('neurological')))).toBe(true);
       await page.keyboard.press('Control+z');
       await page.keyboard.press('Control+z');
-      await expect.poll(async () => labelled(await labels()).length).toBe(0);
+      await expect.poll(async () => (await labelledNow()).length).toBe(0);
       // a box under the neurological convention lands inside the box too
       await page.keyboard.press('r');
       const before = (await annotation()).historySize;
@@ -326,7 +362,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
       await page.mouse.move(b[0], b[1], { steps: 6 });
       await page.mouse.up();
       await expect.poll(async () => (await annotation()).historySize, { timeout: 60_000 }).toBe(before + 1);
-      const onSlice = labelled(await labels()).map((n) => ijkOf(n, dims)).filter((v) => v[2] === k);
+      const onSlice = (await labelledNow()).map((n) => ijkOf(n, dims)).filter((v) => v[2] === k);
       expect(onSlice.length).toBeGreaterThan(50);
       for (const [i, j] of onSlice) {
         expect(i).toBeGreaterThanOrEqual(179);
@@ -352,7 +388,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
       await expect.poll(async () => (await state(page)).tool).toBe('pen');
       const away: Vec3 = [ch[0] + 40, ch[1] + 30, ch[2]];
       await page.mouse.click(...(await client(away)));
-      await expect.poll(async () => labelled(await labels()).length).toBeGreaterThan(0);
+      await expect.poll(async () => (await labelledNow()).length).toBeGreaterThan(0);
       // a short stroke too
       const p = await client([ch[0] - 30, ch[1] - 20, ch[2]]);
       await page.mouse.move(p[0], p[1]);

@@ -73,6 +73,8 @@ export interface TestHook {
   labelCounts(): Record<number, number> | null;
   /** The open case's label map in native voxel order, base64, or null. */
   labelMap(): string | null;
+  /** Native indices of the labelled voxels of the open case (the first million), or null: cheaper than labelMap for sparse labels. */
+  labelledVoxels(): number[] | null;
   annotation(): AnnotationSnapshot | null;
   /** The native slice index under the crosshair in a plane. */
   currentSlice(plane: 'axial' | 'coronal' | 'sagittal'): { axis: number; slice: number } | null;
@@ -133,6 +135,13 @@ export function installTestHook(app: AppController, viewerState: () => ViewerSta
       let bin = '';
       for (let i = 0; i < map.length; i += 0x8000) bin += String.fromCharCode(...map.subarray(i, i + 0x8000));
       return btoa(bin);
+    },
+    labelledVoxels() {
+      const map = labels();
+      if (!map) return null;
+      const out: number[] = [];
+      for (let i = 0; i < map.length && out.length < 1e6; i++) if (map[i]) out.push(i);
+      return out;
     },
     annotation() {
       const a = app.annotation;

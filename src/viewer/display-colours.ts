@@ -9,7 +9,7 @@
  */
 import type { Niivue, NVImage } from '@niivue/niivue';
 import { ColourClient, type ColourParams } from './colour-client.ts';
-import { greyAlphaTexture, greyAlphaVolume, isGreyLut, type RawVoxels } from './display-texture.ts';
+import { greyAlphaBox, greyAlphaTexture, greyAlphaVolume, isGreyLut, type RasBox, type RawVoxels } from './display-texture.ts';
 import type { RasMapping } from './label-layer.ts';
 
 export class DisplayColours {
@@ -20,13 +20,13 @@ export class DisplayColours {
   #prepared: { image: unknown; key: string; greyAlpha: Uint8Array } | null = null;
   /** Colour computations in flight. */
   #work = 0;
-  #counts = { cpu: 0, niivue: 0, inWorker: 0 };
+  #counts = { cpu: 0, niivue: 0, inWorker: 0, shownOnly: 0 };
 
   /** With `cpu` false every volume is left to NiiVue. The worker starts at the first window change. */
   constructor(private readonly nv: Niivue, private readonly cpu: boolean) {}
 
-  /** Background colour volumes made so far by the CPU (inWorker of them in the worker) and by NiiVue. */
-  counts(): { cpu: number; niivue: number; inWorker: number } {
+  /** Background colour volumes made so far by the CPU (inWorker of them in the worker) and by NiiVue; shownOnly: recolourings of the slices shown only. */
+  counts(): { cpu: number; niivue: number; inWorker: number; shownOnly: number } {
     return { ...this.#counts };
   }
 
@@ -102,6 +102,38 @@ export class DisplayColours {
     const dims: [number, number, number] = [spec.mapping.dimsRAS[1]!, spec.mapping.dimsRAS[2]!, spec.mapping.dimsRAS[3]!];
     this.#counts.cpu++;
     return greyAlphaTexture(this.nv.gl, old, dims, greyAlpha);
+  }
+
+  /**
+   * Recolour only the slices shown, for the image's current window, into the colour texture
+   * NiiVue holds (a window drag: three planes cost ~1/40 of the volume; the whole volume
+   * follows when the drag ends). `at` is the crosshair in NiiVue's texture fractions; the two
+   * texel planes around it on each axis are redone, since linear filtering may blend them.
+   * False where the CPU does not colour this image (the caller then recolours all of it).
+   */
+  paintShown(image: NVImage, at: ArrayLike<number>): boolean {
+    const texture = (this.nv as unknown as { volumeTexture?: WebGLTexture | null }).volumeTexture ?? null;
+    const spec = texture && image === this.nv.volumes[0] ? this.#spec(image, image.img) : null;
+    if (!spec) return false;
+    const dims = [spec.mapping.dimsRAS[1]!, spec.mapping.dimsRAS[2]!, spec.mapping.dimsRAS[3]!];
+    if ((image.img as RawVoxels).length < dims[0]! * dims[1]! * dims[2]!) return false;
+    const gl = this.nv.gl;
+    gl.activeTexture(gl.TEXTURE0);
+    gl.bindTexture(gl.TEXTURE_3D, texture);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    const c = { ...spec.params, voxels: image.img as RawVoxels };
+    for (let axis = 0; axis < 3; axis++) {
+      const n = dims[axis]!;
+      const first = Math.max(0, Math.min(n - 2, Math.floor((at[axis] ?? 0.5) * n - 0.5)));
+      const box: RasBox = { x0: 0, y0: 0, z0: 0, x1: dims[0]!, y1: dims[1]!, z1: dims[2]! };
+      const [lo, hi] = axis === 0 ? ['x0', 'x1'] as const : axis === 1 ? ['y0', 'y1'] as const : ['z0', 'z1'] as const;
+      box[lo] = first;
+      box[hi] = Math.min(n, first + 2);
+      const pairs = greyAlphaBox(c, spec.mapping, box);
+      gl.texSubImage3D(gl.TEXTURE_3D, 0, box.x0, box.y0, box.z0, box.x1 - box.x0, box.y1 - box.y0, box.z1 - box.z0, gl.LUMINANCE_ALPHA, gl.UNSIGNED_BYTE, pairs);
+    }
+    this.#counts.shownOnly++;
+    return true;
   }
 
   /**

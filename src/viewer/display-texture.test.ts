@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { greyAlphaVolume, isGreyLut, type DisplayColours } from './display-texture.ts';
+import { greyAlphaBox, greyAlphaVolume, isGreyLut, type DisplayColours } from './display-texture.ts';
 import { nativeToRas, type RasMapping } from './label-layer.ts';
 
 /** NiiVue's 'gray' map: grey and alpha both ramp 0 → 255. */
@@ -64,6 +64,24 @@ describe('CPU display colours (NiiVue orient-shader semantics)', () => {
       const perVoxel = (v: number) => { const [g, a] = [...greyAlphaVolume({ ...c, voxels: Uint8Array.of(v) }, oneVoxel)]; return [g, a]; };
       expect(Array.from(out)).toEqual(Array.from(expected).flatMap(perVoxel));
     }
+  });
+
+  it('colours a box of the grid exactly as the whole volume has it there (a window drag recolours the slices shown)', () => {
+    const voxels = Int16Array.from({ length: 5 * 4 * 3 }, (_, i) => (i * 37) % 500 - 100);
+    const c = { voxels, slope: 1, intercept: 0, min: -20, max: 300, lut: GREY, opacity: 1 };
+    const m: RasMapping = { dimsRAS: [3, 4, 3, 5], img2RASstart: [0, 2, 48], img2RASstep: [3, -1, -12] }; // native 3 × 4 × 5, permuted and flipped
+    const whole = greyAlphaVolume(c, m);
+    const [nx, ny] = [4, 3];
+    for (const b of [{ x0: 0, x1: 4, y0: 0, y1: 3, z0: 2, z1: 3 }, { x0: 0, x1: 4, y0: 1, y1: 2, z0: 0, z1: 5 }, { x0: 3, x1: 4, y0: 0, y1: 3, z0: 0, z1: 5 }, { x0: 1, x1: 3, y0: 1, y1: 3, z0: 1, z1: 4 }]) {
+      const expected: number[] = [];
+      for (let z = b.z0; z < b.z1; z++) for (let y = b.y0; y < b.y1; y++) for (let x = b.x0; x < b.x1; x++) {
+        const at = 2 * (x + nx * (y + ny * z));
+        expected.push(whole[at]!, whole[at + 1]!);
+      }
+      expect(new Set(expected).size).toBeGreaterThan(2);
+      expect(Array.from(greyAlphaBox(c, m, b))).toEqual(expected);
+    }
+    expect(greyAlphaBox(c, m, { x0: 2, x1: 2, y0: 0, y1: 3, z0: 0, z1: 5 })).toHaveLength(0);
   });
 
   it('stores grey then alpha per voxel, ready for a LUMINANCE_ALPHA texture', () => {

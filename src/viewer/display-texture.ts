@@ -76,14 +76,26 @@ function rawTable(c: DisplayColours, colour: (f: number) => number): { table: Ui
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** A box of NiiVue's RAS voxel grid: from x0, y0, z0 (inclusive) to x1, y1, z1 (exclusive). */
+export interface RasBox {
+  x0: number; y0: number; z0: number;
+  x1: number; y1: number; z1: number;
+}
+
 /**
  * Grey, alpha byte pairs in NiiVue's RAS voxel order (dimsRAS, walked through img2RASstart /
  * img2RASstep, as its orient pass and drawing use), ready for a LUMINANCE_ALPHA 3D texture.
  */
 export function greyAlphaVolume(c: DisplayColours, m: RasMapping): Uint8Array {
   const [nx, ny, nz] = [m.dimsRAS[1]!, m.dimsRAS[2]!, m.dimsRAS[3]!];
-  const n = nx * ny * nz;
-  if (c.voxels.length < n) throw new Error(`${c.voxels.length} voxels do not fill a ${nx}×${ny}×${nz} volume`);
+  if (c.voxels.length < nx * ny * nz) throw new Error(`${c.voxels.length} voxels do not fill a ${nx}×${ny}×${nz} volume`);
+  return greyAlphaBox(c, m, { x0: 0, y0: 0, z0: 0, x1: nx, y1: ny, z1: nz });
+}
+
+/** The same pairs for one box of the grid (x fastest), as texSubImage3D takes them: a few slices cost a few slices. */
+export function greyAlphaBox(c: DisplayColours, m: RasMapping, b: RasBox): Uint8Array {
+  const [nx, ny, nz] = [b.x1 - b.x0, b.y1 - b.y0, b.z1 - b.z0];
+  const n = Math.max(0, nx) * Math.max(0, ny) * Math.max(0, nz);
   const colour = shader(c);
   const packed = new Uint16Array(n);
   const [sx, sy, sz] = [m.img2RASstart[0]!, m.img2RASstart[1]!, m.img2RASstart[2]!];
@@ -91,15 +103,15 @@ export function greyAlphaVolume(c: DisplayColours, m: RasMapping): Uint8Array {
   const v = c.voxels;
   const lookup = rawTable(c, colour);
   let out = 0;
-  for (let z = 0; z < nz; z++) {
-    for (let y = 0; y < ny; y++) {
-      let at = sx + sy + sz + y * ty + z * tz;
+  for (let z = b.z0; z < b.z1; z++) {
+    for (let y = b.y0; y < b.y1; y++) {
+      let at = sx + sy + sz + b.x0 * tx + y * ty + z * tz;
       if (lookup) {
         const { table, offset } = lookup;
-        for (let x = 0; x < nx; x++, at += tx) packed[out++] = table[v[at]! + offset]!;
+        for (let x = b.x0; x < b.x1; x++, at += tx) packed[out++] = table[v[at]! + offset]!;
       } else {
         const { slope, intercept } = c;
-        for (let x = 0; x < nx; x++, at += tx) packed[out++] = colour(slope * v[at]! + intercept);
+        for (let x = b.x0; x < b.x1; x++, at += tx) packed[out++] = colour(slope * v[at]! + intercept);
       }
     }
   }

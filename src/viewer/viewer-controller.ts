@@ -107,7 +107,7 @@ export class ViewerController {
     this.#nv = nv;
     this.#canvas = canvas;
     // Zoom, pan and the window's right-drag take their presses before the prompt layer does.
-    const windowDrag = new WindowDrag(nv, canvas, () => this.#window.wanted(), (range) => this.setDisplayRange(range), () => this.#navigation?.zoom ?? 1);
+    const windowDrag = new WindowDrag(nv, canvas, () => this.#window.wanted(), (range, live) => this.#dragWindow(range, live), () => this.#navigation?.zoom ?? 1);
     this.#windowDrag = windowDrag;
     this.#navigation = new ViewNavigation(nv, canvas, this.#frames, () => windowDrag.update());
     this.#window.onShown = () => this.#windowChanged();
@@ -282,6 +282,12 @@ export class ViewerController {
     this.#windowDrag?.update();
   }
 
+  /** A right-drag's window: while it moves only the slices shown are recoloured (not under a 3D view), all of them once it ends. */
+  #dragWindow(range: DisplayRange, live: boolean): void {
+    const nv = this.#require();
+    if (!live || this.renderOnScreen || !this.#window.preview(nv, this.#colours, range)) this.setDisplayRange(range);
+  }
+
   /** Zoom in or out about the pointer (else the crosshair), or show the whole slices again. */
   navigate(action: ViewAction): void {
     this.#navigation?.act(action);
@@ -356,7 +362,7 @@ export class ViewerController {
       crosshair: this.#crosshair,
       canvasSize: [this.#canvas?.width ?? 0, this.#canvas?.height ?? 0],
       display: this.#display,
-      colourVolumes: this.#colours?.counts() ?? { cpu: 0, niivue: 0, inWorker: 0 },
+      colourVolumes: this.#colours?.counts() ?? { cpu: 0, niivue: 0, inWorker: 0, shownOnly: 0 },
       colouring: this.#colours?.working ?? false,
       drawingVoxelsUploaded: this.#drawingUploads.uploadedVoxels,
       view: {

@@ -59,7 +59,7 @@ export interface ViewerState {
    * Background colour volumes made so far by the viewer's CPU path (inWorker of them computed
    * in the colour worker, the rest on the main thread) and by NiiVue's GPU path.
    */
-  colourVolumes: { cpu: number; niivue: number; inWorker: number };
+  colourVolumes: { cpu: number; niivue: number; inWorker: number; shownOnly: number };
   /** Whether colours for the display are being computed (the screen shows the old ones until then). */
   colouring: boolean;
   /** Label voxels sent to the GPU so far (only changed slices are sent). */

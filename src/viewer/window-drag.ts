@@ -14,6 +14,8 @@ interface Drag {
   x: number;
   y: number;
   start: WindowLevel;
+  /** The window of the last move, shown on every slice when the drag ends. */
+  last?: DisplayRange;
 }
 
 export class WindowDrag {
@@ -23,13 +25,14 @@ export class WindowDrag {
 
   /**
    * `shown` is the window wanted now (the last one set, even while its colours are computed),
-   * `set` shows a new one, `zoom` is the 2D zoom factor.
+   * `set` shows a new one (`live` while the drag moves; false once for its last window when it
+   * ends), `zoom` is the 2D zoom factor.
    */
   constructor(
     private readonly nv: Niivue,
     private readonly canvas: HTMLCanvasElement,
     private readonly shown: () => DisplayRange | null,
-    private readonly set: (range: DisplayRange) => void,
+    private readonly set: (range: DisplayRange, live: boolean) => void,
     private readonly zoom: () => number,
   ) {
     this.readout = document.createElement('div');
@@ -88,7 +91,8 @@ export class WindowDrag {
     const d = this.#drag;
     if (!d || e.pointerId !== d.pointerId) return;
     e.stopImmediatePropagation();
-    this.set(rangeOf(dragWindow(d.start, e.clientX - d.x, e.clientY - d.y)));
+    d.last = rangeOf(dragWindow(d.start, e.clientX - d.x, e.clientY - d.y));
+    this.set(d.last, true);
     this.update();
   }
 
@@ -97,5 +101,6 @@ export class WindowDrag {
     if (!d || e.pointerId !== d.pointerId) return;
     e.stopImmediatePropagation();
     this.#drag = null;
+    if (d.last) this.set(d.last, false);
   }
 }
