@@ -6,17 +6,19 @@ const GREY = Uint8ClampedArray.from({ length: 1024 }, (_, i) => i >> 2);
 const RED = Uint8ClampedArray.from({ length: 1024 }, (_, i) => (i % 4 === 0 || i % 4 === 3 ? i >> 2 : 0));
 
 /** A NiiVue stand-in: colour maps by name, and a WebGL context that records 3D texture uploads. */
-function fakeNiivue(): { nv: Niivue; uploads: number[] } {
+function fakeNiivue(): { nv: Niivue; uploads: number[]; subUploads: { box: number[]; pairs: number[] }[] } {
   const uploads: number[] = [];
+  const subUploads: { box: number[]; pairs: number[] }[] = [];
   const gl = {
     TEXTURE0: 0, TEXTURE_3D: 1, LINEAR: 2, CLAMP_TO_EDGE: 3, UNPACK_ALIGNMENT: 4, LUMINANCE_ALPHA: 5, UNSIGNED_BYTE: 6,
     TEXTURE_MIN_FILTER: 7, TEXTURE_MAG_FILTER: 8, TEXTURE_WRAP_R: 9, TEXTURE_WRAP_S: 10, TEXTURE_WRAP_T: 11,
     createTexture: () => ({}), deleteTexture: () => undefined, activeTexture: () => undefined, bindTexture: () => undefined,
     texParameteri: () => undefined, pixelStorei: () => undefined,
     texImage3D: (...a: unknown[]) => { uploads.push((a[9] as Uint8Array).length); },
+    texSubImage3D: (...a: unknown[]) => { subUploads.push({ box: a.slice(2, 8) as number[], pairs: Array.from(a[10] as Uint8Array) }); },
   };
-  const nv = { gl, colormap: (name: string) => (name === 'red' ? RED : GREY) } as unknown as Niivue;
-  return { nv, uploads };
+  const nv = { gl, colormap: (name: string) => (name === 'red' ? RED : GREY), volumes: [] as unknown[], volumeTexture: null } as unknown as Niivue;
+  return { nv, uploads, subUploads };
 }
 
 function image(over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -37,7 +39,7 @@ describe('CPU display colours: which volumes, and the fallbacks', () => {
     const im = image();
     expect(colours.texture(im, im.img, null)).not.toBeNull();
     expect(uploads).toEqual([16]);
-    expect(colours.counts()).toEqual({ cpu: 1, niivue: 0, inWorker: 0 });
+    expect(colours.counts()).toEqual({ cpu: 1, niivue: 0, inWorker: 0, shownOnly: 0 });
   });
 
   it('leaves to NiiVue what it cannot colour the same way: RGB, atlases, negative or non-grey maps, other mappings, modulation, no window', () => {
@@ -59,7 +61,7 @@ describe('CPU display colours: which volumes, and the fallbacks', () => {
     const rgb = image();
     expect(colours.texture(rgb, new DataView(new ArrayBuffer(8)), null)).toBeNull();
     expect(uploads).toEqual([]);
-    expect(colours.counts()).toEqual({ cpu: 0, niivue: odd.length + 1, inWorker: 0 });
+    expect(colours.counts()).toEqual({ cpu: 0, niivue: odd.length + 1, inWorker: 0, shownOnly: 0 });
   });
 
   it('leaves everything to NiiVue when the viewer does not colour on the CPU', () => {
@@ -78,6 +80,29 @@ describe('CPU display colours: which volumes, and the fallbacks', () => {
     expect(colours.working).toBe(false);
     expect(colours.texture(im, im.img, null)).not.toBeNull();
     expect(uploads).toEqual([16]);
-    expect(colours.counts()).toEqual({ cpu: 1, niivue: 0, inWorker: 0 });
+    expect(colours.counts()).toEqual({ cpu: 1, niivue: 0, inWorker: 0, shownOnly: 0 });
+  });
+
+  it('recolours the slices on screen only: two texel planes about the crosshair on each axis, the colours the whole volume has there', () => {
+    const { nv, subUploads } = fakeNiivue();
+    const colours = new DisplayColours(nv, true);
+    const im = image({ img: Int16Array.from({ length: 4 * 3 * 5 }, (_, i) => (i * 37) % 90), dimsRAS: [3, 4, 3, 5], img2RASstep: [1, 4, 12] });
+    expect(colours.paintShown(im as unknown as NVImage, [0.5, 0.5, 0.5])).toBe(false); // not NiiVue's background volume: nothing
+    (nv as unknown as { volumes: unknown[] }).volumes.push(im);
+    expect(colours.paintShown(im as unknown as NVImage, [0.5, 0.5, 0.5])).toBe(false); // no colour texture yet
+    (nv as unknown as { volumeTexture: object }).volumeTexture = {};
+    expect(colours.paintShown(im as unknown as NVImage, [0.9, 0.1, 0.5])).toBe(true);
+    // x: 0.9 · 4 − 0.5 = 3.1 → planes 2, 3 (clamped to the last pair); y: 0.1 · 3 − 0.5 < 0 → 0, 1; z: 2.0 → 2, 3
+    expect(subUploads.map((u) => u.box)).toEqual([[2, 0, 0, 2, 3, 5], [0, 0, 0, 4, 2, 5], [0, 0, 2, 4, 3, 2]]);
+    const value = (x: number, y: number, z: number) => (im.img as Int16Array)[x + 4 * y + 12 * z]!;
+    /** NiiVue's grey for a value in the window 0…70 (the 'gray' map's entry i is i): texel coordinate t · 256 − 0.5. */
+    const grey = (v: number) => (v > 0 ? Math.round(Math.min(255, Math.max(v / 70, 2 / 256) * 256 - 0.5)) : 0);
+    const [bx] = subUploads;
+    expect(bx!.pairs).toHaveLength(2 * 2 * 3 * 5);
+    expect(bx!.pairs[0]).toBe(grey(value(2, 0, 0)));
+    expect(bx!.pairs[2]).toBe(grey(value(3, 0, 0)));
+    expect(bx!.pairs[2 * (2 * 3 * 4 + 2 + 1)]).toBe(grey(value(3, 1, 4)));
+    expect(new Set(bx!.pairs).size).toBeGreaterThan(4);
+    expect(colours.counts().shownOnly).toBe(1);
   });
 });
