@@ -24,7 +24,7 @@ export function summaryDialog(host: EventTarget, s: SaveSummary) {
         </tbody>
         <tfoot><tr><td>Total</td><td>${fmt(total.voxels, 0)}</td><td>${fmt(total.mm3, 1)}</td><td>${fmt(total.ml, 3)}</td></tr></tfoot>
       </table>
-      <p class="small">${s.render3d ? 'Drag the 3D view to rotate it. ' : ''}Written: ${s.written.join(', ')}</p>
+      <p class="small">${s.render3d ? 'Drag the 3D view to rotate it. ' : 'The 3D layout (5) shows the labels in 3D. '}Written: ${s.written.join(', ')}</p>
       <div class="actions">
         <button type="button" @click=${() => fire(host, 'close-summary', {})}>Close <kbd>Esc</kbd></button>
         <button type="button" class="primary" @click=${() => fire(host, 'next-case', {})}>Next case <kbd>N</kbd></button>

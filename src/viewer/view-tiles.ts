@@ -2,11 +2,14 @@
  * Which tiles are on screen: one plane, the three planes (the axial one large, the other two
  * beside it: view-layout.ts) or the 3D render alone, and a 3D render tile beside the slices
  * (NiiVue's 2 × 2 grid, the render filling its fourth tile). The gradient volume (3D render
- * lighting) follows them: it is computed only while a render is on screen.
+ * lighting) follows them: it is computed only while a render is on screen. On a software GL
+ * (SwiftShader, llvmpipe) there is no render tile: its first frame took 5–8 s after a save on
+ * the 512×512×120 MR, and every redraw while it stays costs seconds; the 3D layout stays.
  */
 import { SHOW_RENDER, SLICE_TYPE, type Niivue } from '@niivue/niivue';
 import type { DrawScheduler } from './draw-scheduler.ts';
 import { SKIP_GRADIENT } from './niivue-hooks.ts';
+import { isSoftwareRenderer, rendererName } from './renderer.ts';
 import { heroLayout, type PlaneFov } from './view-layout.ts';
 import type { ViewLayout } from './viewer-types.ts';
 
@@ -15,6 +18,8 @@ export class ViewTiles {
   #renderTile = false;
   #layoutKey = '[]';
   #multiplanar = true;
+  /** The GL is a software rasteriser (known at the first render tile asked). */
+  #software: boolean | null = null;
 
   constructor(private readonly frames: DrawScheduler) {}
 
@@ -29,8 +34,11 @@ export class ViewTiles {
     });
   }
 
-  /** A 3D render tile beside the slices (rotate it by dragging); the labels show in it. */
+  /** A 3D render tile beside the slices (rotate it by dragging); the labels show in it. Never on a software GL. */
   setRenderTile(nv: Niivue, on: boolean): void {
+    this.#software ??= isSoftwareRenderer(rendererName(nv.gl));
+    on &&= !this.#software;
+    if (on === this.#renderTile) return;
     this.#renderTile = on;
     this.frames.batched(() => {
       this.#syncGradient(nv);
