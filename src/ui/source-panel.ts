@@ -43,7 +43,7 @@ export class SliceSamSourcePanel extends LitElement {
         background: var(--ss-panel-bg);
         border-right: 1px solid var(--ss-panel-border);
       }
-      h2 {
+      h2, details.left-out summary {
         margin: 0;
         padding: 10px 12px 6px;
         font-size: 11px;
@@ -104,15 +104,7 @@ export class SliceSamSourcePanel extends LitElement {
       .retry { margin-top: 6px; padding: 2px 8px; border: 1px solid var(--ss-panel-border); background: #fff; font-size: 12px; }
       .retry:hover { background: #eef2f6; }
       details.left-out { padding: 0 0 4px; }
-      details.left-out summary {
-        cursor: pointer;
-        padding: 8px 12px 6px;
-        font-size: 11px;
-        font-weight: 600;
-        text-transform: uppercase;
-        letter-spacing: 0.06em;
-        color: var(--ss-muted);
-      }
+      details.left-out summary { cursor: pointer; padding-top: 8px; }
       .dismiss-left-out { margin: 0 12px 8px; padding: 2px 8px; border: 1px solid var(--ss-panel-border); background: #fff; font-size: 12px; }
       .skip-reason { padding: 0 12px 8px; }
       .skip-reason input {
