@@ -57,6 +57,23 @@ describe('scanFiles', () => {
     expect(progress.at(-1)).toBe(files.length);
   });
 
+  it('says why a file is no image in the terms its name suggests', async () => {
+    const nifti = encodeNifti({ data: new Int16Array(24), datatype: 'int16', dims: [2, 3, 4], affine: IDENTITY });
+    const text = new TextEncoder().encode('x'.repeat(600));
+    const report = await scanFiles([
+      memoryFile('a/short.nii', nifti.subarray(0, 200)),
+      memoryFile('b/text.nii', text),
+      memoryFile('c/text.dcm', text),
+      memoryFile('d/text.bin', text),
+    ]);
+    expect(report.skipped.map((s) => [s.path, s.code, s.reason])).toEqual([
+      ['a/short.nii', 'not-recognised', expect.stringMatching(/^named as NIfTI but only 200 bytes: a NIfTI header alone is 348 bytes, so the file is cut off/)],
+      ['b/text.nii', 'not-recognised', expect.stringMatching(/^named as NIfTI but holds no NIfTI header/)],
+      ['c/text.dcm', 'not-recognised', expect.stringMatching(/^named as DICOM but holds no DICOM header/)],
+      ['d/text.bin', 'not-recognised', expect.stringMatching(/^neither DICOM nor NIfTI/)],
+    ]);
+  });
+
   it('loads the good volumes; the compressed one fails naming its syntax', async () => {
     const files = await cohort();
     const byPath = new Map(files.map((f) => [f.path, f]));

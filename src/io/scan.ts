@@ -123,6 +123,17 @@ async function checkNiftiSize(file: SourceFile, needed: number, gzipped: boolean
   }
 }
 
+/** Why a file is no image, in the terms its name suggests: a short .nii is most often a copy cut off. */
+function unrecognised(file: SourceFile): string {
+  const name = file.path.toLowerCase();
+  if (/\.(nii|hdr)$/.test(name) && file.size < 348) {
+    return `named as NIfTI but only ${file.size} bytes: a NIfTI header alone is 348 bytes, so the file is cut off (an unfinished copy?)`;
+  }
+  if (/\.nii$/.test(name)) return 'named as NIfTI but holds no NIfTI header (files are recognised by content, not by name)';
+  if (/\.dcm$/.test(name)) return 'named as DICOM but holds no DICOM header (files are recognised by content, not by name)';
+  return 'neither DICOM nor NIfTI (files are recognised by content, not by name)';
+}
+
 function folderOf(path: string): string {
   const at = path.lastIndexOf('/');
   return at < 0 ? '' : path.slice(0, at);
@@ -155,7 +166,7 @@ export async function scanFiles(files: readonly SourceFile[], options: ScanOptio
         } catch (e) {
           if (!isVolumeError(e)) throw e;
           found[at] = e.code === 'not-recognised' || e.code === 'empty'
-            ? { path: e.file, code: 'not-recognised', reason: 'neither DICOM nor NIfTI (recognised by content, not by name)' }
+            ? { path: e.file, code: 'not-recognised', reason: unrecognised(files[at]!) }
             : { path: e.file, code: e.code, reason: e.reason };
         }
       }
