@@ -118,8 +118,10 @@ test('two objects: boxes on their first and last slices, propagate between them 
   await idle(page);
   await expect(page.locator('slicesam-annotation-bar')).toBeVisible();
   await page.screenshot({ path: join(SHOTS, 'annotate-case-open.png') });
-  // Chromium here renders with SwiftShader: the viewer's automatic choice is its CPU colours
-  expect((await state(page)).viewer).toMatchObject({ display: 'cpu', colourVolumes: { cpu: 1, niivue: 0, inWorker: 0 } });
+  // Chromium here renders with SwiftShader: the viewer's automatic choice is its CPU colours,
+  // the planes on screen first, then the rest of the volume on the main thread in steps.
+  await expect.poll(async () => (await state(page)).viewer!.colouring).toBe(false);
+  expect((await state(page)).viewer).toMatchObject({ display: 'cpu', colourVolumes: { cpu: 1, niivue: 0, inWorker: 0, shownFirst: 1 } });
 
   await page.keyboard.press('r');
   expect((await annotation()).promptTool).toBe('box');

@@ -142,8 +142,9 @@ test('each page colours its slices the way it was asked to', async () => {
   expect(display[0]!.colourVolumes.cpu).toBe(0);
   expect(display[1]!.colourVolumes.cpu).toBeGreaterThan(0);
   expect(display[1]!.colourVolumes.niivue).toBe(0);
-  // opening colours on the main thread (inside the open); window changes go to the worker
+  // opening colours the planes on screen first, then the rest on the main thread in steps; window changes go to the worker
   expect(display[1]!.colourVolumes.inWorker).toBe(0);
+  expect(display[1]!.colourVolumes.shownFirst).toBeGreaterThan(0);
   expect(display[2]!.colourVolumes.cpu).toBe(0);
 });
 

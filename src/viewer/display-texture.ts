@@ -125,11 +125,11 @@ export function greyAlphaBox(c: DisplayColours, m: RasMapping, b: RasBox): Uint8
 }
 
 /**
- * A new LUMINANCE_ALPHA 3D texture holding `greyAlpha` (nx × ny × nz pairs), bound on TEXTURE0
- * as NiiVue's background volume is, filtered linearly and clamped like NiiVue's own; `old` is
- * deleted.
+ * A new LUMINANCE_ALPHA 3D texture holding `greyAlpha` (nx × ny × nz pairs; null: zeros, to be
+ * filled with texSubImage3D), bound on TEXTURE0 as NiiVue's background volume is, filtered
+ * linearly and clamped like NiiVue's own; `old` is deleted.
  */
-export function greyAlphaTexture(gl: WebGL2RenderingContext, old: WebGLTexture | null, dims: [number, number, number], greyAlpha: Uint8Array): WebGLTexture {
+export function greyAlphaTexture(gl: WebGL2RenderingContext, old: WebGLTexture | null, dims: [number, number, number], greyAlpha: Uint8Array | null): WebGLTexture {
   if (old) gl.deleteTexture(old);
   const texture = gl.createTexture();
   gl.activeTexture(gl.TEXTURE0);

@@ -31,3 +31,9 @@ export const FAST_RANGE = '__slicesamFastRange';
  * uploaded (NiiVue then skips its own upload of the whole volume).
  */
 export const DRAWING_UPLOAD = '__slicesamDrawingUpload';
+
+/**
+ * globalThis property: the ArrayBuffer of a .hdr / .img pair's image that NiiVue's NIfTI reader
+ * takes as the voxels as it is, instead of copying it (set only while the viewer creates the image).
+ */
+export const PAIRED_AS_IS = '__slicesamPairedAsIs';

@@ -5,13 +5,13 @@
  * its hooks into NiiVue (niivue-hooks.ts): who computes the background colours, the slice
  * shader, how the label drawing is uploaded, and NiiVue's undo snapshots.
  */
-import { Niivue, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
+import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import { DisplayColours } from './display-colours.ts';
 import type { DrawingUploads } from './drawing-upload.ts';
-import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, SKIP_GRADIENT } from './niivue-hooks.ts';
+import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, PAIRED_AS_IS, SKIP_GRADIENT } from './niivue-hooks.ts';
 import { isSoftwareRenderer, rendererName } from './renderer.ts';
 import { SLICE_SHADER } from './slice-shader.ts';
-import type { DisplayMode } from './viewer-types.ts';
+import type { DisplayMode, DisplayRange } from './viewer-types.ts';
 
 const BACKGROUND = [0, 0, 0, 1];
 
@@ -71,4 +71,27 @@ export function hookDisplay(nv: Niivue, display: Exclude<DisplayMode, 'auto'>, u
     };
   }
   return colours;
+}
+
+/**
+ * A NiiVue image from a NIfTI .hdr / .img pair in memory (io's encodeNiftiPair), taking the
+ * image buffer as its voxels without a copy (the readNifti patch; a 60 MB series cost two
+ * copies as one .nii file). Without a range, NiiVue picks a robust one.
+ */
+export async function imageFromPair(pair: { header: ArrayBuffer; image: ArrayBuffer }, range?: DisplayRange): Promise<NVImage> {
+  const hooks = globalThis as Record<string, unknown>;
+  hooks[PAIRED_AS_IS] = pair.image;
+  try {
+    // NiiVue picks its reader by the name's extension.
+    const image = await NVImage.new(
+      pair.header, 'volume.nii', 'gray', 1, pair.image, range?.min ?? NaN, range?.max ?? NaN, true,
+      // loadFromUrl's defaults for the rest: percentile fraction, zero voxels counted, sform, …,
+      // and the image type from the name (ImageType.UNKNOWN, an enum NiiVue does not export).
+      0.02, false, false, '', 0, 0 as Parameters<typeof NVImage.new>[13], NaN, NaN, true, null, 0, null,
+    );
+    image.url = 'volume.nii';
+    return image;
+  } finally {
+    hooks[PAIRED_AS_IS] = null;
+  }
 }

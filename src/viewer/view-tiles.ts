@@ -78,6 +78,12 @@ export class ViewTiles {
     }
   }
 
+  /** The gradient volume again, where a render is on screen (the colour volume changed underneath it). */
+  refreshGradient(nv: Niivue): void {
+    const hdr = nv.volumes[0]?.hdr;
+    if ((this.#renderLayout || this.#renderTile) && hdr) this.frames.batched(() => nv.gradientGL(hdr));
+  }
+
   /**
    * The gradient volume (3D render lighting) is computed only while a render is on screen: on
    * a software GL it costs several times the rest of showing a volume or changing its window.

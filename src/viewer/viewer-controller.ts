@@ -1,7 +1,7 @@
 /**
  * The app's one way to NiiVue (only src/viewer/ talks to it). It ties a Niivue
  * instance to a canvas, shows one volume at a time in a multiplanar view with a
- * crosshair, and reports read-only state. Volumes arrive as NIfTI-1 bytes (the app
+ * crosshair, and reports read-only state. Volumes arrive as a NIfTI header and image (the app
  * encodes them with io's writer), so NiiVue sees exactly the geometry a label will get.
  *
  * The jobs it hands out, each in its own module: when the scene is drawn
@@ -11,7 +11,7 @@
  * (crosshair.ts), NiiVue's setup and display hooks (niivue-setup.ts), and box / point prompts
  * (prompt-layer.ts).
  */
-import { NVImage, SLICE_TYPE, type Niivue } from '@niivue/niivue';
+import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
 import type { Vec3 } from '../shared/volume.ts';
 import { Crosshair } from './crosshair.ts';
 import type { DisplayColours } from './display-colours.ts';
@@ -20,7 +20,7 @@ import { DrawScheduler } from './draw-scheduler.ts';
 import { DrawingUploads } from './drawing-upload.ts';
 import { LabelDrawing, rasMapping } from './label-drawing.ts';
 import { rasToNativeIndexer } from './label-layer.ts';
-import { createNiivue, hookDisplay, resolveDisplay } from './niivue-setup.ts';
+import { createNiivue, hookDisplay, imageFromPair, resolveDisplay } from './niivue-setup.ts';
 import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type ViewPlane } from './prompt-layer.ts';
 import { ViewNavigation } from './view-navigation.ts';
 import { ViewTiles } from './view-tiles.ts';
@@ -35,13 +35,6 @@ function vec3(value: unknown): Vec3 | null {
   const a = Array.from(value as ArrayLike<unknown>);
   if (a.length < 3 || !a.slice(0, 3).every((n) => typeof n === 'number')) return null;
   return [a[0] as number, a[1] as number, a[2] as number];
-}
-
-/** An ArrayBuffer holding exactly these bytes, without a copy when possible. */
-function exactBuffer(bytes: Uint8Array): ArrayBuffer {
-  const { buffer, byteOffset, byteLength } = bytes;
-  if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) return buffer;
-  return bytes.slice().buffer;
 }
 
 export class ViewerController {
@@ -103,7 +96,13 @@ export class ViewerController {
     canvas.addEventListener('mousedown', () => this.#labels.strokeStarted(nv), { capture: true, signal: this.#listeners.signal });
     await nv.attachToCanvas(canvas, false);
     this.#display = resolveDisplay(nv, options.display ?? 'auto');
-    this.#colours = hookDisplay(nv, this.#display, this.#drawingUploads);
+    const colours = hookDisplay(nv, this.#display, this.#drawingUploads);
+    this.#colours = colours;
+    colours.shownFirst = () => !this.#tiles.renderOnScreen;
+    colours.onFilled = () => {
+      this.#tiles.refreshGradient(nv); // a 3D render put on screen meanwhile is lit from the whole volume
+      this.#onChange?.();
+    };
     this.#nv = nv;
     this.#canvas = canvas;
     // Zoom, pan and the window's right-drag take their presses before the prompt layer does.
@@ -116,6 +115,7 @@ export class ViewerController {
     // Tiles for the canvas as it is; prompt marks and the crosshair's width follow every redraw (slice changes, resizes, zoom).
     const drawScene = nv.drawScene.bind(nv);
     nv.drawScene = this.#frames.guard(() => {
+      colours.completeShown(); // a just-opened volume's planes on screen, where not coloured yet
       this.#tiles.beforeDraw(nv);
       const out = drawScene();
       prompts.redraw();
@@ -130,18 +130,14 @@ export class ViewerController {
   }
 
   /**
-   * Replace whatever is shown with this NIfTI-1 volume (.nii bytes).
-   * `name` is for display only. Without a range, NiiVue picks a robust one.
+   * Replace whatever is shown with this volume, a NIfTI .hdr / .img pair in memory (io's
+   * encodeNiftiPair): NiiVue takes the image buffer as its voxels, without a copy (a 60 MB
+   * series cost two copies as one .nii file). `name` is for display only. Without a range,
+   * NiiVue picks a robust one.
    */
-  async showNifti(bytes: Uint8Array, name: string, range?: DisplayRange): Promise<void> {
+  async showNifti(pair: { header: ArrayBuffer; image: ArrayBuffer }, name: string, range?: DisplayRange): Promise<void> {
     const nv = this.#require();
-    const image = await NVImage.loadFromUrl({
-      url: 'volume.nii',
-      name: 'volume.nii', // NiiVue picks its reader by this name's extension
-      buffer: exactBuffer(bytes),
-      colormap: 'gray',
-      ...(range ? { cal_min: range.min, cal_max: range.max, trustCalMinMax: true } : {}),
-    });
+    const image = await imageFromPair(pair, range);
     this.#frames.batched(() => {
       // The drawing belongs to the old grid: drop it before the new volume arrives.
       if (nv.drawBitmap) nv.closeDrawing();
@@ -362,7 +358,7 @@ export class ViewerController {
       crosshair: this.#crosshair,
       canvasSize: [this.#canvas?.width ?? 0, this.#canvas?.height ?? 0],
       display: this.#display,
-      colourVolumes: this.#colours?.counts() ?? { cpu: 0, niivue: 0, inWorker: 0, shownOnly: 0 },
+      colourVolumes: this.#colours?.counts() ?? { cpu: 0, niivue: 0, inWorker: 0, shownOnly: 0, shownFirst: 0 },
       colouring: this.#colours?.working ?? false,
       drawingVoxelsUploaded: this.#drawingUploads.uploadedVoxels,
       view: {

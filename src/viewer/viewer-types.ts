@@ -57,9 +57,11 @@ export interface ViewerState {
   display: Exclude<DisplayMode, 'auto'>;
   /**
    * Background colour volumes made so far by the viewer's CPU path (inWorker of them computed
-   * in the colour worker, the rest on the main thread) and by NiiVue's GPU path.
+   * in the colour worker, the rest on the main thread) and by NiiVue's GPU path; shownOnly:
+   * recolourings of the planes on screen only (a window drag); shownFirst: opened volumes
+   * shown planes first, their whole volume coloured in the worker after the first frame.
    */
-  colourVolumes: { cpu: number; niivue: number; inWorker: number; shownOnly: number };
+  colourVolumes: { cpu: number; niivue: number; inWorker: number; shownOnly: number; shownFirst: number };
   /** Whether colours for the display are being computed (the screen shows the old ones until then). */
   colouring: boolean;
   /** Label voxels sent to the GPU so far (only changed slices are sent). */

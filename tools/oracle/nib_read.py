@@ -17,7 +17,7 @@ for path in [a for a in sys.argv[1:] if not a.startswith('--')]:
     h = img.header
     rec = {
         'path': path,
-        'version': 2 if isinstance(img, nib.Nifti2Image) else 1,
+        'version': 2 if isinstance(img, (nib.Nifti2Image, nib.Nifti2Pair)) else 1,
         'shape': list(img.shape),
         'dtype': str(h.get_data_dtype().newbyteorder('=')),
         'sform_code': int(h['sform_code']),

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { patchCalMinMax, patchGradientGL, patchNiivue, patchRefreshDrawing, patchRefreshLayers } from './niivue-patches.ts';
-import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
+import { patchCalMinMax, patchGradientGL, patchNiivue, patchReadNifti, patchRefreshDrawing, patchRefreshLayers } from './niivue-patches.ts';
+import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, PAIRED_AS_IS, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -191,5 +191,38 @@ return V;`;
     v.opts.smoothDrawing = 1;
     v.refreshDrawing(false);
     expect([niivueUploads, v.smoothed]).toEqual([2, true]);
+  });
+});
+
+describe('the paired-image patch of readNifti', () => {
+  it('applies once to the installed NiiVue', () => {
+    const patched = patchReadNifti(niivueModule());
+    expect(patched.split(`pairedImageData === globalThis.${PAIRED_AS_IS}`)).toHaveLength(2);
+  });
+
+  it('takes the image named by the hook as it is (offset 0); any other image is copied as before', async () => {
+    const code = `function readImage(header, data) { return data.slice(header.vox_offset, header.vox_offset + 4); }
+async function readNifti(nvImage, buffer, pairedImageData) {
+  let dataBuffer = buffer;
+  let imgRaw = null;
+  imgRaw = pairedImageData ? readImage(nvImage.hdr, pairedImageData) : readImage(nvImage.hdr, dataBuffer);
+  return imgRaw;
+}
+return readNifti;`;
+    const readNifti = new Function(patchReadNifti(code))() as (im: { hdr: { vox_offset: number } }, b: ArrayBuffer, p: ArrayBuffer | null) => Promise<ArrayBuffer>;
+    const image = new Uint8Array([1, 2, 3, 4]).buffer;
+    const file = new Uint8Array([9, 9, 1, 2, 3, 4]).buffer;
+    const g = globalThis as Record<string, unknown>;
+    try {
+      g[PAIRED_AS_IS] = image;
+      expect(await readNifti({ hdr: { vox_offset: 0 } }, new ArrayBuffer(8), image)).toBe(image);
+      const copied = await readNifti({ hdr: { vox_offset: 0 } }, new ArrayBuffer(8), new Uint8Array([1, 2, 3, 4]).buffer);
+      expect([copied === image, [...new Uint8Array(copied)]]).toEqual([false, [1, 2, 3, 4]]);
+      expect([...new Uint8Array(await readNifti({ hdr: { vox_offset: 2 } }, file, null))]).toEqual([1, 2, 3, 4]);
+      g[PAIRED_AS_IS] = null;
+      expect(await readNifti({ hdr: { vox_offset: 0 } }, new ArrayBuffer(8), image)).not.toBe(image);
+    } finally {
+      g[PAIRED_AS_IS] = undefined;
+    }
   });
 });

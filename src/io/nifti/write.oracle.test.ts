@@ -11,7 +11,7 @@ import type { Volume } from '../../shared/volume.ts';
 import { voxelToWorld } from '../geometry.ts';
 import { diskFile } from '../node/files.ts';
 import { readNifti } from './read.ts';
-import { writeLabelNifti } from './write.ts';
+import { encodeNifti, encodeNiftiPair, writeLabelNifti } from './write.ts';
 
 const SPACE = '../shared/data/nifti_space';
 let out = '';
@@ -40,6 +40,25 @@ async function writeFor(v: Volume, labels: ArrayLike<number>, name: string): Pro
   writeFileSync(path, await writeLabelNifti(labels, v));
   return path;
 }
+
+describe('the viewer\'s .hdr / .img pair vs nibabel', () => {
+  it.each(['qform_sform_differ.nii.gz', 'nifti2.nii.gz', 'qform_left_handed.nii'])('%s: the pair reads as the same image as the .nii', async (file) => {
+    const v = await readNifti(await diskFile(join(cases, file)));
+    const pair = encodeNiftiPair(v);
+    expect(pair.image).toBe(v.data.buffer); // the volume's own voxels, not a copy
+    const base = join(out, `pair-${file.replace(/\.nii(\.gz)?$/, '')}`);
+    writeFileSync(`${base}.hdr`, new Uint8Array(pair.header));
+    writeFileSync(`${base}.img`, new Uint8Array(pair.image));
+    writeFileSync(`${base}.nii`, encodeNifti(v));
+    const [p, n] = nibRead([`${base}.hdr`, `${base}.nii`], { values: true });
+    expect(p!.shape).toEqual(n!.shape);
+    expect(p!.version).toBe(n!.version);
+    expect(p!.affine).toEqual(n!.affine);
+    expect([p!.sform, p!.qform, p!.sform_code, p!.qform_code]).toEqual([n!.sform, n!.qform, n!.sform_code, n!.qform_code]);
+    expect(p!.dtype).toBe(n!.dtype);
+    expect(p!.values).toEqual(n!.values);
+  });
+});
 
 describe('label writer vs nibabel', () => {
   const kinds = ['sform_only.nii.gz', 'qform_only.nii.gz', 'no_transform.nii.gz', 'qform_sform_differ.nii.gz',

@@ -24,6 +24,8 @@ export interface EncodeOptions {
   intentCode?: number;
   calMin?: number;
   calMax?: number;
+  /** A header for a .hdr / .img pair: magic "ni1" ("ni2"), image data at offset 0 of its own file. */
+  pair?: boolean;
 }
 
 /** The geometry fields a file for this volume should carry. */
@@ -49,11 +51,11 @@ export function encodeNiftiParts(volume: Pick<Volume, 'data' | 'datatype' | 'dim
   const geometry = niftiGeometryOf(volume);
   const v2 = geometry.version === 2;
   const headerSize = v2 ? 540 : 348;
-  const voxOffset = headerSize + 4; // + the 4-byte extension flag (no extensions)
+  const voxOffset = options.pair ? 0 : headerSize + 4; // + the 4-byte extension flag (no extensions)
   const bpv = BYTES_PER_VOXEL[volume.datatype];
   const n = voxelCount(volume.dims);
   if (volume.data.length !== n) throw new Error(`data holds ${volume.data.length} voxels, dims say ${n}`);
-  const out = new Uint8Array(voxOffset);
+  const out = new Uint8Array(headerSize + 4);
   const view = new DataView(out.buffer);
   const le = true;
   const rank = geometry.spatialRank === 2 && volume.dims[2] === 1 ? 2 : 3;
@@ -63,7 +65,7 @@ export function encodeNiftiParts(volume: Pick<Volume, 'data' | 'datatype' | 'dim
 
   if (v2) {
     view.setInt32(0, 540, le);
-    out.set([0x6e, 0x2b, 0x32, 0x00, 0x0d, 0x0a, 0x1a, 0x0a], 4); // "n+2\0\r\n\032\n"
+    out.set([0x6e, options.pair ? 0x69 : 0x2b, 0x32, 0x00, 0x0d, 0x0a, 0x1a, 0x0a], 4); // "n+2\0\r\n\032\n" ("ni2" for a pair)
     view.setInt16(12, NIFTI_CODE_OF[volume.datatype], le);
     view.setInt16(14, bpv * 8, le);
     dims.forEach((d, idx) => view.setBigInt64(16 + 8 * idx, BigInt(d), le));
@@ -99,9 +101,19 @@ export function encodeNiftiParts(volume: Pick<Volume, 'data' | 'datatype' | 'dim
     view.setInt16(254, geometry.sformCode, le);
     [...geometry.quatern, ...geometry.qoffset].forEach((q, idx) => view.setFloat32(256 + 4 * idx, q, le));
     geometry.srow.forEach((s, idx) => view.setFloat32(280 + 4 * idx, s, le));
-    out.set([0x6e, 0x2b, 0x31, 0x00], 344); // "n+1\0"
+    out.set([0x6e, options.pair ? 0x69 : 0x2b, 0x31, 0x00], 344); // "n+1\0" ("ni1" for a pair)
   }
   return { header: out, data: new Uint8Array(volume.data.buffer, volume.data.byteOffset, n * bpv) };
+}
+
+/**
+ * A volume as a .hdr / .img pair in memory, for the viewer: the image is the volume's own
+ * buffer where it is exactly the voxels (no copy of a 60 MB series), else a copy.
+ */
+export function encodeNiftiPair(volume: Pick<Volume, 'data' | 'datatype' | 'dims' | 'affine' | 'nifti'>): { header: ArrayBuffer; image: ArrayBuffer } {
+  const { header, data } = encodeNiftiParts(volume, { pair: true });
+  const whole = data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  return { header: header.buffer as ArrayBuffer, image: whole ? data.buffer as ArrayBuffer : data.slice().buffer };
 }
 
 /** Uncompressed .nii bytes for a volume's data with the given geometry. */
