@@ -65,4 +65,48 @@ describe('drawing uploads', () => {
     expect(uploads.upload(gl, {} as WebGLTexture, new Uint8Array(7), [3, 2, 2, 2])).toBe(false);
     expect(calls).toEqual([]);
   });
+
+  it('during a pen stroke compares and sends its plane only (rows of an axial one, gathered rows or columns otherwise); the stroke\'s end sends the rest', () => {
+    const [nx, ny, nz] = [5, 4, 6];
+    const dims = [3, nx, ny, nz];
+    for (const axCorSag of [0, 1, 2]) {
+      // A texture that applies each sub-image, to compare with the drawing.
+      const tex = new Uint8Array(nx * ny * nz);
+      const sizes: number[] = [];
+      const gl = {
+        TEXTURE_3D: 1, RED: 2, UNSIGNED_BYTE: 3, UNPACK_ALIGNMENT: 4, pixelStorei: () => undefined,
+        texSubImage3D: (_t: number, _l: number, x0: number, y0: number, z0: number, w: number, h: number, d: number, _f: number, _ty: number, data: Uint8Array) => {
+          sizes.push(data.length);
+          let p = 0;
+          for (let z = z0; z < z0 + d; z++) for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) tex[x + nx * (y + ny * z)] = data[p++]!;
+        },
+      } as unknown as WebGL2RenderingContext;
+      const uploads = new DrawingUploads();
+      const texture = {} as WebGLTexture;
+      const drawing = new Uint8Array(nx * ny * nz);
+      uploads.upload(gl, texture, drawing, dims);
+      const pen: [number, number, number] = [2, 1, 3];
+      let plane: { axCorSag: number; voxel: number[] } | null = { axCorSag, voxel: pen };
+      uploads.penPlane = () => plane;
+      const at = (x: number, y: number, z: number) => x + nx * (y + ny * z);
+      // Two voxels in the pen's plane, one row / column apart.
+      const inPlane = axCorSag === 0 ? [at(1, 1, 3), at(3, 2, 3)] : axCorSag === 1 ? [at(0, 1, 2), at(4, 1, 4)] : [at(2, 0, 1), at(2, 3, 2)];
+      for (const i of inPlane) drawing[i] = 1;
+      drawing[at(0, 0, 0)] = 5; // outside the plane: not compared during the stroke
+      uploads.upload(gl, texture, drawing, dims);
+      expect(sizes.at(-1), `axCorSag ${axCorSag}`).toBe(axCorSag === 0 ? 2 * nx : axCorSag === 1 ? 3 * nx : 2 * ny);
+      for (const i of inPlane) expect(tex[i]).toBe(1);
+      expect(tex[at(0, 0, 0)]).toBe(0);
+      uploads.upload(gl, texture, drawing, dims);
+      expect(sizes).toHaveLength(2); // the plane is unchanged: nothing sent
+      plane = null; // the stroke ended
+      uploads.upload(gl, texture, drawing, dims);
+      expect([...tex]).toEqual([...drawing]);
+      // A pen outside the grid (NaN before NiiVue placed it) is no plane: everything is compared.
+      plane = { axCorSag, voxel: [NaN, NaN, NaN] };
+      drawing[at(4, 3, 5)] = 2;
+      uploads.upload(gl, texture, drawing, dims);
+      expect([...tex]).toEqual([...drawing]);
+    }
+  });
 });

@@ -4,8 +4,17 @@
  * brush step, one propagated slice. For a 512×512×120 series that is 31 MB per mouse move,
  * hundreds of milliseconds on the main thread of a software GL. Keeping a copy of what the
  * texture holds, a change costs one comparison pass (a few ms) and the upload of the slab of
- * slices between the first and the last that differ.
+ * slices between the first and the last that differ. While a pen stroke is drawn, its plane is
+ * known (NiiVue draws a stroke in one plane): only that plane is compared and its changed rows
+ * sent, and the whole drawing is compared once more when the stroke ends (anything else changed
+ * meanwhile goes up then).
  */
+
+/** The plane a pen stroke draws in: NiiVue's axCorSag (0 axial, 1 coronal, 2 sagittal) and the pen's voxel (RAS). */
+export interface PenPlane {
+  axCorSag: number;
+  voxel: ArrayLike<number>;
+}
 
 /** Index of the first and last slice (runs of `sliceSize` values) where `a` and `b` differ, or null. */
 export function changedSlices(a: Uint8Array, b: Uint8Array, sliceSize: number): [number, number] | null {
@@ -60,6 +69,8 @@ export class DrawingUploads {
   #uploaded = new WeakMap<WebGLTexture, Uint8Array>();
   /** Voxels sent by the last uploads (for tests and benchmarks). */
   uploadedVoxels = 0;
+  /** The plane of the pen stroke being drawn, or null (then the whole drawing is compared). */
+  penPlane: (() => PenPlane | null) | null = null;
 
   upload(gl: WebGL2RenderingContext, texture: WebGLTexture | null, drawing: Uint8Array, dims: ArrayLike<number>): boolean {
     if (!texture) return false;
@@ -74,6 +85,8 @@ export class DrawingUploads {
       this.uploadedVoxels += drawing.length;
       return true;
     }
+    const plane = this.penPlane?.();
+    if (plane && this.#uploadPlane(gl, known, drawing, [nx, ny, nz], plane)) return true;
     const changed = changedSlices(known, drawing, slice);
     if (!changed) return true;
     const [z0, z1] = changed;
@@ -81,6 +94,46 @@ export class DrawingUploads {
     gl.texSubImage3D(gl.TEXTURE_3D, 0, 0, 0, z0, nx, ny, z1 - z0 + 1, gl.RED, gl.UNSIGNED_BYTE, slab);
     known.set(slab, z0 * slice);
     this.uploadedVoxels += slab.length;
+    return true;
+  }
+
+  /** Compare and send one plane only (false: not a plane of this grid, compare everything). */
+  #uploadPlane(gl: WebGL2RenderingContext, known: Uint8Array, drawing: Uint8Array, [nx, ny, nz]: [number, number, number], plane: PenPlane): boolean {
+    const axis = plane.axCorSag === 0 ? 2 : plane.axCorSag === 1 ? 1 : plane.axCorSag === 2 ? 0 : -1;
+    const at = axis < 0 ? NaN : Math.round(plane.voxel[axis]!);
+    if (!(at >= 0 && at < [nx, ny, nz][axis]!)) return false;
+    const slice = nx * ny;
+    if (axis === 2) {
+      // An axial plane: its changed rows, contiguous in the drawing.
+      const from = at * slice;
+      const rows = changedSlices(known.subarray(from, from + slice), drawing.subarray(from, from + slice), nx);
+      if (!rows) return true;
+      const part = drawing.subarray(from + rows[0] * nx, from + (rows[1] + 1) * nx);
+      gl.texSubImage3D(gl.TEXTURE_3D, 0, 0, rows[0], at, nx, rows[1] - rows[0] + 1, 1, gl.RED, gl.UNSIGNED_BYTE, part);
+      known.set(part, from + rows[0] * nx);
+      this.uploadedVoxels += part.length;
+      return true;
+    }
+    // A coronal (one row per z) or sagittal (one column per z) plane: gathered, from the first to the last z that changed.
+    const [width, height] = axis === 1 ? [nx, 1] : [1, ny];
+    const start = (z: number, y: number) => z * slice + (axis === 1 ? at * nx + y : y * nx + at);
+    const step = axis === 1 ? 1 : nx;
+    const n = axis === 1 ? nx : ny;
+    const differs = (z: number) => {
+      for (let i = 0, o = start(z, 0); i < n; i++, o += step) if (known[o] !== drawing[o]) return true;
+      return false;
+    };
+    let z0 = 0;
+    while (z0 < nz && !differs(z0)) z0++;
+    if (z0 === nz) return true;
+    let z1 = nz - 1;
+    while (!differs(z1)) z1--;
+    const part = new Uint8Array(n * (z1 - z0 + 1));
+    for (let z = z0, p = 0; z <= z1; z++) {
+      for (let i = 0, o = start(z, 0); i < n; i++, o += step) known[o] = part[p++] = drawing[o]!;
+    }
+    gl.texSubImage3D(gl.TEXTURE_3D, 0, axis === 1 ? 0 : at, axis === 1 ? at : 0, z0, width, height, z1 - z0 + 1, gl.RED, gl.UNSIGNED_BYTE, part);
+    this.uploadedVoxels += part.length;
     return true;
   }
 }

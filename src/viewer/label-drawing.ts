@@ -23,6 +23,7 @@ function voxelCount(mapping: RasMapping): number {
 export class LabelDrawing {
   /** The drawing as it was when a stroke started, to diff it when the stroke ends. */
   #strokeBefore: Uint8Array | null = null;
+  #pressed = false;
   #refreshQueued = false;
 
   /** `nv` is read at each use: it is null once the viewer is disposed. */
@@ -102,7 +103,18 @@ export class LabelDrawing {
   }
 
   /** A press on the canvas: with drawing on a stroke starts, so keep the drawing as it was. */
+  /** A pen or eraser stroke is being drawn: the button pressed with drawing on is still down. */
+  get stroking(): boolean {
+    return this.#pressed && this.#strokeBefore !== null;
+  }
+
+  /** The button is up: whatever changes now is no stroke's (a stroke's last upload compares everything). */
+  released(): void {
+    this.#pressed = false;
+  }
+
   strokeStarted(nv: Niivue): void {
+    this.#pressed = nv.opts.drawingEnabled && nv.drawBitmap !== null;
     if (nv.opts.drawingEnabled && nv.drawBitmap) this.#strokeBefore = nv.drawBitmap.slice();
   }
 

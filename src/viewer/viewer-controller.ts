@@ -94,9 +94,12 @@ export class ViewerController {
     nv.addEventListener('intensityChange', () => this.#windowChanged(), { signal: this.#listeners.signal });
     // A stroke starts on a press with drawing on: keep the drawing as it was, to diff it afterwards.
     canvas.addEventListener('mousedown', () => this.#labels.strokeStarted(nv), { capture: true, signal: this.#listeners.signal });
+    window.addEventListener('mouseup', () => this.#labels.released(), { capture: true, signal: this.#listeners.signal });
     await nv.attachToCanvas(canvas, false);
     this.#display = resolveDisplay(nv, options.display ?? 'auto');
     const colours = hookDisplay(nv, this.#display, this.#drawingUploads);
+    const pen = nv as unknown as { drawPenAxCorSag: number; drawPenLocation: number[] };
+    this.#drawingUploads.penPlane = () => (this.#labels.stroking ? { axCorSag: pen.drawPenAxCorSag, voxel: pen.drawPenLocation } : null);
     this.#colours = colours;
     colours.shownFirst = () => !this.#tiles.renderOnScreen;
     colours.onFilled = () => {
@@ -191,6 +194,7 @@ export class ViewerController {
 
   #strokeEnded(): void {
     const diff = this.#labels.strokeEnded();
+    this.#nv?.refreshDrawing(false); // the whole drawing compared once more: a stroke's uploads compared its plane only
     // NiiVue also says its drawing changed when a label map is set: only a real stroke is an edit.
     if (!diff) return;
     this.#emitDiff(diff, 'after');
