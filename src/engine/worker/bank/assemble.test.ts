@@ -27,7 +27,7 @@ import { TINY_1024_GEOMETRY } from './pad.ts';
 import type { BankGeometry } from './pad.ts';
 import { selectMemory } from './select.ts';
 import type { FrameOutputs, MemorySelection } from './select.ts';
-import { assembleBank, BankBuffers, fixedGeometry, pointerDiffs, selectForBank } from './assemble.ts';
+import { assembleBank, BankBuffers, fixedGeometry, pointerDiffs, pointerInputLength, selectForBank } from './assemble.ts';
 import type { AssembledBank, BankShape, StoredMemory } from './assemble.ts';
 
 const D = 2; // memDim
@@ -530,5 +530,36 @@ describe('assembleBank with reused buffers (BankBuffers) = fresh arrays', () => 
     structuredClone(buffers.memoryPos.buffer, { transfer: [buffers.memoryPos.buffer] });
     expect(buffers.memoryPos.length).toBe(0);
     expectSame(assembleBank(sel, stored, fixedShape(SMALL_FIXED), TEMPORAL, POINTER_POS, buffers), assembleBank(sel, stored, fixedShape(SMALL_FIXED), TEMPORAL, POINTER_POS), 'detached');
+  });
+});
+
+describe('more than 16 object pointers in a dynamic bank (SAM 2.1)', () => {
+  // Conditioning slices 0 and 2 behind frame 20, tracked slices 1 and 3..19: PyTorch takes both
+  // conditioning pointers and the max_obj_ptrs_in_encoder − 1 = 15 nearest others (19 … 5):
+  // 17 pointers, where the manifest's maxObjectPointers is 16.
+  const state = { outputs: outs([0, 2], [1, ...range(3, 19)]), numFrames: 40 };
+  const sel = selectForBank(20, 'forward', state, CFG21, null);
+  const stored = (f: number): StoredMemory => ({ tokens: Float32Array.from(tokensRows(f).flat()), pos: Float32Array.from(posRows(f).flat()), pointer: Float32Array.from(pointerOf(f)) });
+  const shape: BankShape = { tokensPerMaskmem: HW, memDim: D, hiddenDim: C, fixed: null };
+  const positions = (n: number) => Float32Array.from(range(0, n - 1).flatMap(pointerPosRow));
+
+  it('selects 17 pointers: both conditioning ones, then the 15 nearest others', () => {
+    expect(ptrs(sel).map(([f]) => f)).toEqual([0, 2, ...range(5, 19).reverse()]);
+  });
+
+  it('pointer_tpos gets all 17 distances, and the bank takes their 17 positions (16 made it stop)', () => {
+    const n = pointerInputLength(sel, 16, false);
+    expect(n).toBe(17);
+    expect(Array.from(pointerDiffs(sel, n)).filter((d) => d !== 0)).toHaveLength(17);
+    const bank = assembleBank(sel, stored, shape, TEMPORAL, positions(n));
+    expect(bank.realPointerRows).toBe(17 * TPP);
+    // The last pointer's tokens carry the 17th position.
+    const last = (bank.rows - 1) * D;
+    expect(Array.from(bank.memoryPos.subarray(last, last + D))).toEqual(pointerPosRow(16));
+    expect(() => assembleBank(sel, stored, shape, TEMPORAL, positions(16))).toThrow(/pointer positions for 16 pointers, 17 selected/);
+  });
+
+  it('a fixed bank keeps its slot count', () => {
+    expect(pointerInputLength(sel, 16, true)).toBe(16);
   });
 });

@@ -109,6 +109,16 @@ export interface AssembledBank {
 }
 
 /**
+ * How many distances pointer_tpos gets for a selection: a fixed bank's pointer slots, or for a
+ * dynamic bank (any row count, pointer_tpos of any length) at least every pointer selected.
+ * SAM2 caps only the non-conditioning pointers (max_obj_ptrs_in_encoder − 1), so two
+ * conditioning slices behind and fifteen recent ones make 17 pointers where the manifest says 16.
+ */
+export function pointerInputLength(sel: MemorySelection, slots: number, fixed: boolean): number {
+  return fixed ? slots : Math.max(slots, sel.pointers.length);
+}
+
+/**
  * The pointer_tpos input for a selection: normalised distances of the real pointers,
  * zero-padded to `slots`.
  */

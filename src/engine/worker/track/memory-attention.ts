@@ -3,7 +3,7 @@
  * the memories selected as bank/select.ts chooses them, assembled into a bank in reused
  * buffers, and attended by the graphs.
  */
-import { assembleBank, BankBuffers, fixedGeometry, pointerDiffs, selectForBank, type BankShape } from '../bank/assemble.ts';
+import { assembleBank, BankBuffers, fixedGeometry, pointerDiffs, pointerInputLength, selectForBank, type BankShape } from '../bank/assemble.ts';
 import type { BankConfig } from '../bank/config.ts';
 import type { Direction } from '../bank/select.ts';
 import type { ConditionedFeatures, FrameFeatures, Sam2Graphs } from '../graphs.ts';
@@ -41,13 +41,13 @@ export class MemoryAttention {
     const sel = selectForBank(frame, direction, { outputs: o.outputs, numFrames }, this.config, shape.fixed, (t) => o.hasSpatial(t));
     let pointerPos: Float32Array | null = null;
     if (sel.pointerEncoding === 'sine' && sel.pointers.length > 0) {
-      pointerPos = await this.graphs().pointerPositions(pointerDiffs(sel, this.graphs().pointerSlots));
+      pointerPos = await this.graphs().pointerPositions(pointerDiffs(sel, pointerInputLength(sel, this.graphs().pointerSlots, shape.fixed !== null)));
     }
     // The bank's buffers are reused once attend() has resolved (the runtime no longer reads them).
     const lend = !this.bankLent;
     if (lend) this.bankLent = true;
     try {
-      const bank = assembleBank(sel, (t) => o.outputs.get(t)!, shape, this.graphs().temporalEncoding, pointerPos, lend ? this.bank : undefined);
+      const bank = assembleBank(sel, (t) => o.memory(t), shape, this.graphs().temporalEncoding, pointerPos, lend ? this.bank : undefined);
       return await this.graphs().attend(f, bank.memory, bank.memoryPos, bank.rows);
     } finally {
       if (lend) this.bankLent = false;
