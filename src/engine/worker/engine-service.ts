@@ -25,6 +25,8 @@ import type {
   SliceResult,
 } from '../protocol.ts';
 import { createGraphs, DeviceFailure, OrtSam2Graphs } from './runtime/ort-graphs.ts';
+import { openSpillFile } from './spill-file.ts';
+import type { SpillFile } from './track/memory-store.ts';
 import { Tracker } from './track/tracker.ts';
 
 /** Raised for a request cancelled before it finished. */
@@ -49,6 +51,8 @@ export class EngineService implements EngineApi {
   private volume: EngineVolume | null = null;
   private window: EngineWindow | null = null;
   private tracker: Tracker | null = null;
+  private spill: Promise<SpillFile | null> | null = null;
+  private spillFile: SpillFile | null = null;
   private readonly cancelled = new Set<number>();
   private readonly downloads = new Map<number, AbortController>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -143,6 +147,12 @@ export class EngineService implements EngineApi {
     return this.serial(async () => {
       if (this.volume?.id !== volume.id || this.volume.data !== volume.data) this.resetTracker();
       this.volume = volume;
+      // Where spatial memories beyond the RAM budget go (opened once; null: they stay in RAM).
+      this.spill ??= openSpillFile().then((file) => {
+        this.spillFile = file;
+        return file;
+      });
+      await this.spill;
     });
   }
 
@@ -167,6 +177,7 @@ export class EngineService implements EngineApi {
         config: bankConfigFor(this.manifest.version),
         mean: this.manifest.normalisation.mean,
         std: this.manifest.normalisation.std,
+        memories: { spill: this.spillFile },
       });
     }
     return this.tracker;

@@ -2,16 +2,17 @@
  * One object's tracking state: SAM2VideoPredictor's output_dict_per_obj[obj] and
  * frames_tracked_per_obj[obj], plus the prompts per slice.
  *
- * Memory stays flat in the number of slices: the spatial memory (memory_tokens, HW × 64
- * floats, 1 MB at 1024 px) of a non-conditioning slice is kept only while selection can
- * use it — the last (num_maskmem − 1) · 2 slices produced, and the slices within
- * num_maskmem − 1 of a conditioning slice (where a later pass in either direction starts).
- * Object pointers (256 floats) are kept for every slice. PyTorch keeps everything; the
- * difference shows only when a correction lands mid-volume, far from the last pass and
- * from every prompt: its neighbours' spatial memories are then gone and not attended.
+ * Every slice's spatial memory is kept, as PyTorch keeps it: a later pass started elsewhere,
+ * a correction mid-volume or a second propagation may attend any of them. Float32 tokens
+ * (memory_tokens, HW × 64 floats, 1 MB at 1024 px) stay at hand only while the current pass
+ * is likely to select them: the last (num_maskmem − 1) · 2 slices produced and the slices
+ * within num_maskmem − 1 of a conditioning slice. The others go to the tracker's
+ * SpatialMemoryStore (bfloat16, exact; RAM up to a budget, then a spill file) and come back
+ * when selected. Object pointers (256 floats) stay for every slice.
  */
 import type { StoredMemory } from '../bank/assemble.ts';
 import { EqualArrayInterner } from './intern.ts';
+import { SpatialMemoryStore } from './memory-store.ts';
 import type { Direction, StoredOutput } from '../bank/select.ts';
 import type { SliceAxis, SlicePrompt } from '../../protocol.ts';
 
@@ -37,11 +38,17 @@ export class ObjectTrack {
   private recent: number[] = [];
   readonly #positions = new EqualArrayInterner();
 
+  /** `store` keeps the spatial memories set aside (shared by a tracker's objects). */
   constructor(
     readonly object: number,
     readonly axis: SliceAxis,
     private readonly numMaskmem: number,
+    private readonly setAside: SpatialMemoryStore = new SpatialMemoryStore(),
   ) {}
+
+  #key(frame: number): string {
+    return `${this.object}/${this.axis}/${frame}`;
+  }
 
   conditioningSlices(): number[] {
     const out: number[] = [];
@@ -50,7 +57,17 @@ export class ObjectTrack {
   }
 
   hasSpatial(frame: number): boolean {
-    return this.outputs.get(frame)?.tokens != null;
+    const o = this.outputs.get(frame);
+    return o !== undefined && (o.tokens !== null || (o.pos !== null && this.setAside.has(this.#key(frame))));
+  }
+
+  /** A slice's output with its spatial memory at hand (read back from the store where it was set aside). */
+  memory(frame: number): StoredSlice {
+    const o = this.outputs.get(frame);
+    if (!o) throw new Error(`no output for slice ${frame}`);
+    if (o.tokens !== null || o.pos === null) return o;
+    const tokens = this.setAside.get(this.#key(frame));
+    return tokens ? { ...o, tokens } : o;
   }
 
   store(frame: number, out: StoredSlice): void {
@@ -61,6 +78,7 @@ export class ObjectTrack {
       this.outputs.delete(frame);
     }
     this.outputs.set(frame, out);
+    this.setAside.delete(this.#key(frame));
     this.recent = this.recent.filter((t) => t !== frame);
     if (!out.isConditioning) this.recent.push(frame);
     this.release();
@@ -68,11 +86,12 @@ export class ObjectTrack {
 
   remove(frame: number): void {
     this.outputs.delete(frame);
+    this.setAside.delete(this.#key(frame));
     this.prompts.delete(frame);
     this.recent = this.recent.filter((t) => t !== frame);
   }
 
-  /** Release spatial memories selection can no longer reach. */
+  /** Set aside the spatial memories the current pass is unlikely to select (the store keeps them). */
   private release(): void {
     const window = this.numMaskmem - 1;
     const keepNewest = 2 * window;
@@ -87,15 +106,24 @@ export class ObjectTrack {
         return;
       }
       const o = this.outputs.get(t);
-      if (o && !o.isConditioning) {
-        o.tokens = null;
-        o.pos = null;
+      if (o && !o.isConditioning && o.tokens) {
+        this.setAside.put(this.#key(t), o.tokens);
+        o.tokens = null; // pos (one interned array for all slices) stays
       }
     });
     this.recent = kept;
   }
 
-  /** Bytes held, counting a shared array once. */
+  /** Forget every slice (the object is gone or starts over), and what was set aside for it. */
+  clear(): void {
+    for (const t of this.outputs.keys()) this.setAside.delete(this.#key(t));
+    this.outputs.clear();
+    this.tracked.clear();
+    this.prompts.clear();
+    this.recent = [];
+  }
+
+  /** Bytes held, counting a shared array once (not what was set aside). */
   bytes(seen: Set<ArrayBufferLike>): number {
     let n = 0;
     const add = (a: ArrayBufferView | null) => {

@@ -13,6 +13,8 @@ import type { SliceResult } from '../../protocol.ts';
 import { bankConfigFor } from '../bank/config.ts';
 import { OrtSam2Graphs } from '../runtime/ort-graphs.ts';
 import { Tracker } from './tracker.ts';
+import { selectForBank } from '../bank/assemble.ts';
+import { memoryFile } from '../../testing/spill-file.ts';
 import type { Vec3 } from '../../../shared/volume.ts';
 
 const DIR = resolve(import.meta.dirname, '../../../../models/fixture');
@@ -258,20 +260,51 @@ describe('Tracker on the fixture model', () => {
     for (let k = 1; k < seen.length; k++) expect(seen[k]![0]).toBeGreaterThanOrEqual(seen[k - 1]![0]);
   });
 
-  it('memory stays flat in the number of slices', async () => {
+  it('memory stays flat in the number of slices: the memories set aside go to the spill file beyond the budget, none is dropped', async () => {
     const dims: Vec3 = [32, 32, 120];
     const long: PhantomObject = { label: 1, first: 0, last: 119, from: [16, 16], to: [16, 16], radius: 6 };
-    const { t, hooks } = tracker(dims, [long]);
+    const p = makePhantom(dims, [long]);
+    const spill = memoryFile();
+    const t = new Tracker(graphs, { data: p.data, dims }, WINDOW, {
+      config: bankConfigFor(manifest.version), mean: manifest.normalisation.mean, std: manifest.normalisation.std,
+      memories: { budget: 1024 * 1024, spill },
+    });
     await t.addPrompt(1, 2, 0, { box: boxOn(long, 0) });
     const sizes: number[] = [];
     await t.propagate({ axis: 2, mode: 'forward', from: 0 }, {
-      ...hooks(),
+      onSlices: () => undefined,
+      isCancelled: () => false,
       onProgress: (done) => {
         if (done === 30 || done === 110) sizes.push(t.memoryBytes());
       },
     });
     expect(sizes.length).toBe(2);
-    // pointers (1 KB a slice) grow; spatial memories (256 KB each at 512 px) do not
+    // pointers (1 KB a slice) grow; spatial memories (256 KB each at 512 px, 128 KB set aside) do not
     expect(sizes[1]! - sizes[0]!).toBeLessThan(80 * 1024 * 1.1);
+    const aside = t.setAsideStats();
+    const o = t.track(1)!;
+    // Slices 1–119 tracked: the 12 newest and the 6 after the prompt at hand, the rest set aside (8 in RAM, on disk beyond).
+    expect(aside.count).toBe(119 - 12 - 6);
+    expect(aside.ramBytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(aside.diskBytes).toBe((aside.count - aside.ramBytes / (128 * 1024)) * 128 * 1024);
+    for (let k = 0; k < 120; k++) expect(o.hasSpatial(k), `slice ${k}`).toBe(true);
+    expect(spill.bytes.length).toBeGreaterThanOrEqual(aside.diskBytes);
+    t.dispose();
+    expect(spill.bytes.length).toBe(0); // emptied with the tracker
+  });
+
+  it('a pass that starts elsewhere attends the memories an earlier pass left, as PyTorch does', async () => {
+    const { t, hooks } = tracker(DIMS, [A]);
+    await t.addPrompt(1, 2, 15, { box: boxOn(A, 15) });
+    await t.addPrompt(1, 2, 21, { box: boxOn(A, 21) });
+    await t.propagate({ axis: 2, mode: 'forward', from: 3 }, hooks());
+    const o = t.track(1)!;
+    // A reverse pass from slice 3: PyTorch's bank holds the forward memories of slices 4–9 (t + 1 … t + 6), set aside by now.
+    const sel = selectForBank(3, 'reverse', { outputs: o.outputs, numFrames: DIMS[2] }, bankConfigFor(manifest.version), null, (k) => o.hasSpatial(k));
+    expect(sel.maskmemRows.filter((r) => !r.conditioning).map((r) => r.frame).sort((a, b) => a - b)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(t.setAsideStats().count).toBeGreaterThan(0);
+    for (const k of [4, 5, 6, 7, 8]) expect(o.outputs.get(k)!.tokens, `slice ${k} set aside`).toBeNull(); // 9 is within 6 of the prompt at 15
+    for (const k of [4, 5, 6, 7, 8, 9]) expect(o.memory(k).tokens?.length, `slice ${k} back`).toBe(manifest.imageSize / 16 * (manifest.imageSize / 16) * 64);
+    await t.propagate({ axis: 2, mode: 'backward', from: 3 }, hooks());
   });
 });

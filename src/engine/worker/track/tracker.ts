@@ -36,6 +36,7 @@ import { FeatureCache, type TrackerVolume } from './feature-cache.ts';
 import { EqualArrayInterner } from './intern.ts';
 import { promptFromMask } from './mask-prompt.ts';
 import { MemoryAttention } from './memory-attention.ts';
+import { SpatialMemoryStore, type SpillFile } from './memory-store.ts';
 import { ObjectTrack, type StoredSlice } from './object-track.ts';
 import { propagateObjects, type PropagateHooks } from './propagate.ts';
 import { sliceGeometry } from '../../slices.ts';
@@ -51,6 +52,8 @@ export interface TrackerOptions {
   maxHoleArea?: number;
   /** Slices whose image features are kept (the encoder is the expensive graph). */
   featureCacheSize?: number;
+  /** Spatial memories set aside: RAM up to `budget` bytes (DEFAULT_MEMORY_BUDGET), then `spill` (an OPFS file in the worker). */
+  memories?: { budget?: number; spill?: SpillFile | null };
 }
 
 /** Thrown by a step when the graphs' device failed; the caller may swap graphs and retry. */
@@ -65,6 +68,8 @@ export class Tracker {
   private readonly maxHoleArea: number;
   /** memory_pos depends on the grid only: one array shared by every object (so the bank's memory_pos cache holds across objects). */
   readonly #positions = new EqualArrayInterner();
+  /** Every object's spatial memories set aside (object-track.ts), for this volume. */
+  readonly #setAside: SpatialMemoryStore;
 
   constructor(
     private graphs: Sam2Graphs,
@@ -73,6 +78,7 @@ export class Tracker {
     private readonly options: TrackerOptions,
   ) {
     this.maxHoleArea = options.maxHoleArea ?? DEFAULT_MAX_HOLE_AREA;
+    this.#setAside = new SpatialMemoryStore(options.memories?.budget, options.memories?.spill ?? null);
     this.features = new FeatureCache(() => this.graphs, volume, window, options, options.featureCacheSize ?? 4);
     this.memory = new MemoryAttention(() => this.graphs, options.config);
     if (graphs.numMaskmem !== options.config.numMaskmem) {
@@ -92,7 +98,9 @@ export class Tracker {
 
   dispose(): void {
     this.features.clear();
+    for (const o of this.objects.values()) o.clear();
     this.objects.clear();
+    this.#setAside.close();
   }
 
   objectIds(): number[] {
@@ -104,6 +112,7 @@ export class Tracker {
   }
 
   removeObject(object: number): void {
+    this.objects.get(object)?.clear();
     this.objects.delete(object);
   }
 
@@ -114,22 +123,28 @@ export class Tracker {
     o.prompts.delete(slice);
   }
 
-  /** Bytes of tracking state and cached features. */
+  /** Bytes of tracking state and cached features in RAM (spilled memories not counted). */
   memoryBytes(): number {
     const seen = new Set<ArrayBufferLike>();
     let n = 0;
     for (const o of this.objects.values()) n += o.bytes(seen);
-    return n + this.features.bytes();
+    return n + this.features.bytes() + this.#setAside.stats().ramBytes;
+  }
+
+  /** The spatial memories set aside: in RAM, in the spill file, how many. */
+  setAsideStats(): { ramBytes: number; diskBytes: number; count: number } {
+    return this.#setAside.stats();
   }
 
   private objectFor(object: number, axis: SliceAxis): ObjectTrack {
     let o = this.objects.get(object);
     if (o && o.axis !== axis) {
       // Prompts in another plane start the object's tracking over along the new axis.
+      o.clear();
       o = undefined;
     }
     if (!o) {
-      o = new ObjectTrack(object, axis, this.options.config.numMaskmem);
+      o = new ObjectTrack(object, axis, this.options.config.numMaskmem, this.#setAside);
       this.objects.set(object, o);
     }
     return o;
