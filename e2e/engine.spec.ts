@@ -74,7 +74,21 @@ test('WASM: two objects, boxes on their first and last slices → Dice ≥ 0.95 
   expect(requests.some((u) => /ort-wasm.*\.wasm$/.test(u))).toBe(true);
   expect(requests.some((u) => u.endsWith('/models/fixture/vision_encoder.onnx'))).toBe(true);
   expect(requests.filter((u) => !u.startsWith(`${baseURL}/`))).toEqual([]);
+  // The engine worker keeps a spill file for spatial memories beyond its RAM budget, in this
+  // browser's private storage (not a user folder); the next worker removes the one a
+  // terminated worker left (the harness ends its worker after each run).
+  const spillFiles = () => page.evaluate(async () => {
+    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('slicesam-engine');
+    const names: string[] = [];
+    for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names;
+  });
+  const first = await spillFiles();
+  expect(first).toEqual([expect.stringMatching(/^memories-[0-9a-f-]{36}\.bin$/)]);
   wasmSmall = await run(page, { ...SMALL, device: 'wasm' });
+  const second = await spillFiles();
+  expect(second).toHaveLength(1);
+  expect(second[0]).not.toBe(first[0]);
   expect(wasmSmall.error).toBeNull();
   expect(wasmSmall.dice[1]).toBeGreaterThanOrEqual(0.95);
   expect(wasmSmall.dice[2]).toBeGreaterThanOrEqual(0.95);
