@@ -139,7 +139,9 @@ export class CohortSession {
   async openFolder(): Promise<void> {
     let root: FileSystemDirectoryHandle | null;
     try {
-      root = await pickDirectory({ mode: 'readwrite' }); // first, while the click still counts as a user gesture
+      const picking = pickDirectory({ mode: 'readwrite' }); // first, while the click still counts as a user gesture
+      void this.host.ensureViewer(); // NiiVue starts while the folder is picked (seconds for a person)
+      root = await picking;
     } catch (e) {
       this.host.tasks.message('error', errorText(e));
       return;
