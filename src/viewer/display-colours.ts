@@ -223,6 +223,7 @@ export class DisplayColours {
       return false;
     };
     const step = (): void => {
+      if (gl.isContextLost?.()) return; // a lost context takes no uploads (its fences never signal)
       if (this.#partial?.image !== image) { // replaced
         if (fence) gl.deleteSync(fence);
         return;
