@@ -37,6 +37,16 @@ describe('spatial memories set aside', () => {
     expect([file.bytes.length, store.stats().count]).toEqual([0, 0]);
   });
 
+  it('a spill file that refuses a write (a full disk) leaves the memory in RAM', () => {
+    const file = memoryFile();
+    const store = new SpatialMemoryStore(128, file);
+    store.put('a', tokens(1));
+    file.write = () => { throw new DOMException('full', 'QuotaExceededError'); };
+    store.put('b', tokens(2));
+    expect(store.stats()).toEqual({ ramBytes: 256, diskBytes: 0, count: 2 });
+    expect(bits(store.get('b')!)).toEqual(bits(tokens(2)));
+  });
+
   it('without a spill file everything stays in RAM, beyond the budget too (nothing is dropped)', () => {
     const store = new SpatialMemoryStore(100, null);
     for (let k = 0; k < 5; k++) store.put(`m${k}`, tokens(k));

@@ -42,11 +42,21 @@ export class SpatialMemoryStore {
     const values = packBfloat16(tokens) ?? tokens.slice();
     const bytes = values.byteLength;
     if (this.spill && this.#ramBytes + bytes > this.budget) {
-      const at = this.#free.get(bytes)?.pop() ?? this.#grow(bytes);
-      this.spill.write(new Uint8Array(values.buffer, values.byteOffset, bytes), { at });
-      this.#held.set(key, { where: 'disk', at, bytes, float: values instanceof Float32Array });
-      this.#diskBytes += bytes;
-      return;
+      const reused = this.#free.get(bytes)?.pop();
+      const at = reused ?? this.#fileEnd;
+      let written = 0;
+      try {
+        written = this.spill.write(new Uint8Array(values.buffer, values.byteOffset, bytes), { at });
+      } catch {
+        written = -1; // the disk is full or the file is gone: RAM then
+      }
+      if (written === bytes) {
+        if (reused === undefined) this.#fileEnd += bytes;
+        this.#held.set(key, { where: 'disk', at, bytes, float: values instanceof Float32Array });
+        this.#diskBytes += bytes;
+        return;
+      }
+      if (reused !== undefined) this.#free.get(bytes)!.push(reused);
     }
     this.#held.set(key, { where: 'ram', values });
     this.#ramBytes += bytes;
@@ -96,11 +106,6 @@ export class SpatialMemoryStore {
     this.spill?.truncate(0);
   }
 
-  #grow(bytes: number): number {
-    const at = this.#fileEnd;
-    this.#fileEnd += bytes;
-    return at;
-  }
 }
 
 /** The upper halves of bfloat16-exact float32 values, or null where a value has low bits set. */
