@@ -76,6 +76,7 @@ export class DisplayColours {
   forget(): void {
     this.#prepared = null;
     this.#partial = null;
+    this.#textured = null;
   }
 
   /** Whether the shown image's texture holds only the planes drawn so far. */
@@ -222,8 +223,11 @@ export class DisplayColours {
       }
       return false;
     };
+    const stop = () => {
+      if (this.#partial?.image === image) this.#partial = null; // not left "partial" (and working) forever
+    };
     const step = (): void => {
-      if (gl.isContextLost?.()) return; // a lost context takes no uploads (its fences never signal)
+      if (gl.isContextLost?.()) return stop(); // a lost context takes no uploads (its fences never signal)
       if (this.#partial?.image !== image) { // replaced
         if (fence) gl.deleteSync(fence);
         return;
@@ -232,7 +236,16 @@ export class DisplayColours {
         setTimeout(step, 8);
         return;
       }
-      if (!this.fillStep(12)) {
+      let more: boolean;
+      try {
+        more = this.fillStep(12);
+      } catch {
+        stop(); // NiiVue colours the whole volume its own way instead
+        this.nv.updateGLVolume();
+        return;
+      }
+      if (!more) {
+        stop();
         this.onFilled?.();
         return;
       }

@@ -108,9 +108,11 @@ export class LabelDrawing {
     return this.#pressed && this.#strokeBefore !== null;
   }
 
-  /** The button is up: whatever changes now is no stroke's (a stroke's last upload compares everything). */
-  released(): void {
+  /** The button is up: whatever changes now is no stroke's. True when a stroke was being drawn. */
+  released(): boolean {
+    const was = this.stroking;
     this.#pressed = false;
+    return was;
   }
 
   strokeStarted(nv: Niivue): void {

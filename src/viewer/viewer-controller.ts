@@ -94,7 +94,8 @@ export class ViewerController {
     nv.addEventListener('intensityChange', () => this.#windowChanged(), { signal: this.#listeners.signal });
     // A stroke starts on a press with drawing on: keep the drawing as it was, to diff it afterwards.
     canvas.addEventListener('mousedown', () => this.#labels.strokeStarted(nv), { capture: true, signal: this.#listeners.signal });
-    window.addEventListener('mouseup', () => this.#labels.released(), { capture: true, signal: this.#listeners.signal });
+    // A stroke's uploads sent its plane only: once it ends, the whole drawing is compared once more.
+    window.addEventListener('mouseup', () => this.#labels.released() && setTimeout(() => this.#nv?.refreshDrawing(false), 0), { capture: true, signal: this.#listeners.signal });
     await nv.attachToCanvas(canvas, false);
     this.#display = resolveDisplay(nv, options.display ?? 'auto');
     const colours = hookDisplay(nv, this.#display, this.#drawingUploads);

@@ -47,6 +47,21 @@ describe('spatial memories set aside', () => {
     expect(bits(store.get('b')!)).toEqual(bits(tokens(2)));
   });
 
+  it('a spilled memory that cannot be read back is an error that says what to do, and is not kept', () => {
+    const file = memoryFile();
+    const store = new SpatialMemoryStore(0, file);
+    store.put('a', tokens(1));
+    store.put('b', tokens(2));
+    file.read = () => { throw new DOMException('gone', 'NotFoundError'); };
+    expect(() => store.get('a')).toThrow(/could not be read back \(the file is gone\): propagate again/);
+    expect(store.has('a')).toBe(false);
+    file.read = () => 3;
+    expect(() => store.get('b')).toThrow(/3 of 128 bytes/);
+    expect(store.stats()).toEqual({ ramBytes: 0, diskBytes: 0, count: 0 });
+    file.truncate = () => { throw new DOMException('gone', 'NotFoundError'); };
+    expect(() => store.close()).not.toThrow();
+  });
+
   it('without a spill file everything stays in RAM, beyond the budget too (nothing is dropped)', () => {
     const store = new SpatialMemoryStore(100, null);
     for (let k = 0; k < 5; k++) store.put(`m${k}`, tokens(k));
@@ -77,6 +92,14 @@ describe('an object track keeps every slice\'s spatial memory', () => {
     o.store(2, slice(2));
     expect([store.stats().count, o.outputs.get(2)!.tokens !== null, o.outputs.get(18)!.tokens]).toEqual([18, true, null]);
     expect(bits(o.memory(18).tokens!)).toEqual(bits(tokens(18)));
+    // A slice the bank takes for its object pointer only is not read back from disk.
+    let reads = 0;
+    const read = file.read.bind(file);
+    file.read = (b, at) => (reads++, read(b, at));
+    expect(Array.from(o.memory(10).pointer)).toEqual([10]);
+    expect(reads).toBe(0);
+    expect(bits(o.memory(10).tokens!)).toEqual(bits(tokens(10)));
+    expect(reads).toBe(1);
     // Removing the object frees everything.
     o.clear();
     expect(store.stats()).toEqual({ ramBytes: 0, diskBytes: 0, count: 0 });

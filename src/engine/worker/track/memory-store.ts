@@ -72,8 +72,16 @@ export class SpatialMemoryStore {
     if (!h) return null;
     if (h.where === 'ram') return h.values instanceof Float32Array ? h.values.slice() : unpackBfloat16(h.values);
     const raw = new Uint8Array(h.bytes);
-    const got = this.spill!.read(raw, { at: h.at });
-    if (got !== h.bytes) throw new Error(`a spilled memory came back with ${got} of ${h.bytes} bytes`);
+    let got = -1;
+    try {
+      got = this.spill!.read(raw, { at: h.at });
+    } catch {
+      // the file went away (the browser cleared site data, say): reported below
+    }
+    if (got !== h.bytes) {
+      this.delete(key); // never handed out half read
+      throw new Error(`a memory kept on disk could not be read back (${got < 0 ? 'the file is gone' : `${got} of ${h.bytes} bytes`}): propagate again from the prompts`);
+    }
     return h.float ? new Float32Array(raw.buffer) : unpackBfloat16(new Uint16Array(raw.buffer));
   }
 
@@ -103,7 +111,11 @@ export class SpatialMemoryStore {
     this.#ramBytes = 0;
     this.#diskBytes = 0;
     this.#fileEnd = 0;
-    this.spill?.truncate(0);
+    try {
+      this.spill?.truncate(0);
+    } catch {
+      // a file that is gone holds nothing either
+    }
   }
 
 }

@@ -61,13 +61,25 @@ export class ObjectTrack {
     return o !== undefined && (o.tokens !== null || (o.pos !== null && this.setAside.has(this.#key(frame))));
   }
 
-  /** A slice's output with its spatial memory at hand (read back from the store where it was set aside). */
-  memory(frame: number): StoredSlice {
+  /**
+   * What the bank reads of a slice, its spatial memory read back from the store only when the
+   * bank asks for it (a slice selected for its object pointer alone needs no read from disk).
+   */
+  memory(frame: number): StoredMemory {
     const o = this.outputs.get(frame);
     if (!o) throw new Error(`no output for slice ${frame}`);
     if (o.tokens !== null || o.pos === null) return o;
-    const tokens = this.setAside.get(this.#key(frame));
-    return tokens ? { ...o, tokens } : o;
+    const store = this.setAside;
+    const key = this.#key(frame);
+    let tokens: Float32Array | null | undefined;
+    return {
+      pos: o.pos,
+      pointer: o.pointer,
+      get tokens() {
+        if (tokens === undefined) tokens = store.get(key);
+        return tokens;
+      },
+    };
   }
 
   store(frame: number, out: StoredSlice): void {
