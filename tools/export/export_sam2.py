@@ -32,10 +32,16 @@ def parse(argv):
     p.add_argument("--trace-volume", help="NIfTI (.nii/.nii.gz) to trace on (default: a slab of the shared MR)")
     p.add_argument("--trace-slices", default=None, help="slab of --trace-volume along k, e.g. 80:88")
     p.add_argument("--trace-prompts", help="JSON file of prompts (default: two objects, box + points)")
+    p.add_argument("--trace-script", help="JSON file of steps: prompts, corrections and propagations in order (see slicesam_export/trace.py)")
+    p.add_argument("--pick-seed", type=int, metavar="N", help="with --random-init: try N seeds from --seed and take the first whose prompt masks all cover 5-60%% of the slice")
     p.add_argument("--skip-export", action="store_true", help="only --trace (model folder already written)")
     a = p.parse_args(argv)
     if a.skip_export and not a.trace:
         p.error("--skip-export needs --trace")
+    if a.trace_script and a.trace_prompts:
+        p.error("--trace-script and --trace-prompts: one or the other")
+    if a.pick_seed is not None and (not a.random_init or not a.trace or a.pick_seed < 1):
+        p.error("--pick-seed N needs --random-init, --trace and N >= 1")
     if a.sha256 is not None and (len(a.sha256) != 64 or any(c not in "0123456789abcdefABCDEF" for c in a.sha256)):
         p.error("--sha256 must be 64 hex digits")
     return a

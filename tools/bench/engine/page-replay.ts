@@ -1,7 +1,7 @@
 /**
  * Bundled for the page (runtimes.ts builds it with Vite): the engine's Tracker replaying a
  * golden trace on onnxruntime-web WASM in the browser, the same code verify-model runs in
- * Node. Exposes `slicesamReplay` on globalThis; answers ms per graph call and the IoUs.
+ * Node. Exposes `slicesamReplay` on globalThis; answers ms per graph call and the compared rows.
  */
 import * as ort from 'onnxruntime-web';
 import { MODEL_FILE_KEYS, restoreManifest, type ModelFileKey } from '../../../src/engine/models/manifest.ts';
@@ -29,7 +29,7 @@ async function slicesamReplay(arg: { model: string; trace: string; ort: string; 
   const t0 = performance.now();
   try {
     const rows = await replay(trace, graphs, manifest);
-    return { times, wall: performance.now() - t0, ious: rows.map((r) => r.iou), passes: rows.map((r) => r.pass) };
+    return { times, wall: performance.now() - t0, rows };
   } finally {
     await graphs.release();
   }

@@ -20,7 +20,7 @@ import * as ortNode from 'onnxruntime-node';
 import { OrtSam2Graphs, type OrtApi } from '../../../src/engine/worker/runtime/ort-graphs.ts';
 import { readModelDir } from '../../cli/verify/model-dir.ts';
 import { replay } from '../../cli/verify/replay.ts';
-import { judge } from '../../cli/verify/compare.ts';
+import { judge, type Row } from '../../cli/verify/compare.ts';
 import { readTrace } from '../../cli/verify/read-trace.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium.ts';
 import { graphSpecs, inputValues, type GraphSpec } from './feeds.ts';
@@ -69,7 +69,7 @@ async function nodeGraphs(api: OrtApi, ep: string, threads: number, dir: string,
 const TYPES: Record<string, string> = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream' };
 
 /** A static server with cross-origin isolation: /ort/* (onnxruntime-web's dist), /model/*, /trace/*, /bundle/*. */
-function serve(port: number, root: string, modelDir: string, traceDir?: string, bundleDir?: string): Promise<Server> {
+export function serve(port: number, root: string, modelDir: string, traceDir?: string, bundleDir?: string): Promise<Server> {
   const ortDir = join(root, 'node_modules/onnxruntime-web/dist');
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -103,7 +103,7 @@ async function buildReplayBundle(root: string): Promise<string> {
   return out;
 }
 
-interface PageReplay { times: Times; wall: number; ious: number[]; passes: string[] }
+interface PageReplay { times: Times; wall: number; rows: Row[] }
 
 async function browserGraphs(port: number, root: string, dir: string, threads: number, specs: GraphSpec[], imageSize: number, traceDir?: string): Promise<{ times: Times; version: string; isolated: boolean; replay?: PageReplay }> {
   const { chromium } = await import('@playwright/test');
@@ -192,11 +192,10 @@ export async function compareRuntimes(root: string, args: { opt(n: string): stri
   if (torch) log(`PyTorch: torch ${torch.torch}, ${torch.threads} threads, CPU, eval, fp32; memory_attention = _prepare_memory_conditioned_features (bank assembly included); calls < 0.5 ms (no memory) left out`);
 
   if (!traceDir) return;
-  log(`\n── the engine's Tracker replaying ${traceDir} (prompts + forward + reverse): ms per graph call (median / calls), load ${load()}`);
-  const runs: Record<string, { times: Times; wall: number; rows: { pass: string }[]; verdict: ReturnType<typeof judge> }> = {};
+  log(`\n── the engine's Tracker replaying ${traceDir} (its steps): ms per graph call (median / calls), load ${load()}`);
+  const runs: Record<string, { times: Times; wall: number; rows: Row[]; verdict: ReturnType<typeof judge> }> = {};
   if (pageReplay) {
-    const rows = pageReplay.ious.map((iou, i) => ({ pass: pageReplay!.passes[i]!, slice: 0, object: 0, iou, maxLogitDiff: 0, scoreDiff: 0, enginePixels: 0, tracePixels: 0 }));
-    runs['WASM, Chromium'] = { times: pageReplay.times, wall: pageReplay.wall, rows, verdict: judge(rows) };
+    runs['WASM, Chromium'] = { times: pageReplay.times, wall: pageReplay.wall, rows: pageReplay.rows, verdict: judge(pageReplay.rows) };
   }
   runs['WASM, Node'] = await trackerRun(null, threads, dir, traceDir);
   runs['native, Node'] = await trackerRun(ortNode as unknown as OrtApi, threads, dir, traceDir);
@@ -215,7 +214,7 @@ export async function compareRuntimes(root: string, args: { opt(n: string): stri
   for (const n of names) {
     const r = runs[n]!;
     const results = r.rows.filter((x) => x.pass !== 'prompt').length;
-    log(`${n}: ${(r.wall / 1000).toFixed(1)} s for the trace (${r.rows.length} slice × object results, ${(r.wall / r.rows.length).toFixed(0)} ms each); agreement with PyTorch: mean IoU ${r.verdict.meanIoU.toFixed(4)}, min ${r.verdict.minIoU.toFixed(4)} (${results} propagated)`);
+    log(`${n}: ${(r.wall / 1000).toFixed(1)} s for the trace (${r.rows.length} slice × object results, ${(r.wall / r.rows.length).toFixed(0)} ms each); agreement with PyTorch: ${r.verdict.pass ? 'PASS' : 'FAIL'}, logits within ${r.verdict.maxRelative.toExponential(1)} of their range, sign agreement near 0 ${r.verdict.signAgreement.toFixed(5)}, mean IoU ${r.verdict.meanIoU.toFixed(4)}, min ${r.verdict.minIoU.toFixed(4)} (${results} propagated)`);
   }
   if (torch) log(`PyTorch: ${torch.seconds.toFixed(1)} s for the same prompts and passes (init_state and image loading included)`);
   log(`load average at the end ${load()}`);

@@ -1,12 +1,31 @@
-/** Engine vs trace, per slice and object: mask IoU, logit and object-score differences. Pure. */
+/**
+ * Engine vs trace, per step, slice and object: low-res logit differences (the verdict), mask
+ * IoU and object-score differences (reported). Pure.
+ *
+ * Why logits: on random weights masks cover most of the slice, so a bank error that moves
+ * every logit by 0.3 barely moves the IoU. Two measures see it: the largest difference
+ * relative to the slice's logit range, and whether the pixels near the decision boundary
+ * (|logit| ≤ SIGN_BAND in the trace) fall on the same side of it.
+ */
 
-export interface Row {
+export interface LogitComparison {
+  /** Largest |engine − trace| low-res logit, both clamped to ±LOGIT_CLAMP. */
+  maxLogitDiff: number;
+  /** max − min of the trace's clamped logits on the slice. */
+  logitRange: number;
+  /** maxLogitDiff / max(logitRange, 1). */
+  relativeDiff: number;
+  /** Trace pixels with |logit| ≤ SIGN_BAND, and how many of them the engine puts on the same side of 0. */
+  bandPixels: number;
+  bandAgree: number;
+}
+
+export interface Row extends LogitComparison {
+  step: number;
   pass: string;
   slice: number;
   object: number;
   iou: number;
-  /** Largest |engine − trace| low-res logit, both clamped to ±LOGIT_CLAMP. */
-  maxLogitDiff: number;
   scoreDiff: number;
   enginePixels: number;
   tracePixels: number;
@@ -28,6 +47,34 @@ export function maskIoU(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return union === 0 ? 1 : inter / union;
 }
 
+/** Logits within ±2 of 0 (probabilities 0.12–0.88): where a small error turns a pixel over. */
+export const SIGN_BAND = 2;
+
+export function compareLogits(engine: ArrayLike<number>, trace: ArrayLike<number>, clamp = LOGIT_CLAMP): LogitComparison {
+  if (engine.length !== trace.length) throw new RangeError(`logits of ${engine.length} and ${trace.length} values`);
+  const c = (v: number) => Math.max(-clamp, Math.min(clamp, v));
+  let max = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let bandPixels = 0;
+  let bandAgree = 0;
+  for (let i = 0; i < trace.length; i++) {
+    const e = c(engine[i]!);
+    const t = c(trace[i]!);
+    const d = Math.abs(e - t);
+    if (Number.isNaN(d)) max = NaN; // a NaN is the largest difference
+    else if (d > max) max = d;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+    if (Math.abs(t) <= SIGN_BAND) {
+      bandPixels++;
+      if (e > 0 === t > 0) bandAgree++;
+    }
+  }
+  const logitRange = trace.length > 0 ? hi - lo : 0;
+  return { maxLogitDiff: max, logitRange, relativeDiff: max / Math.max(logitRange, 1), bandPixels, bandAgree };
+}
+
 export function maxLogitDiff(a: ArrayLike<number>, b: ArrayLike<number>, clamp = LOGIT_CLAMP): number {
   if (a.length !== b.length) throw new RangeError(`logits of ${a.length} and ${b.length} values`);
   const c = (v: number) => Math.max(-clamp, Math.min(clamp, v));
@@ -40,21 +87,48 @@ export function maxLogitDiff(a: ArrayLike<number>, b: ArrayLike<number>, clamp =
   return m;
 }
 
-export interface Verdict {
-  meanIoU: number;
-  minIoU: number;
-  pass: boolean;
-  reasons: string[];
+export interface Tolerance {
+  /** Largest difference allowed relative to a slice's logit range. */
+  relative: number;
+  /** Share of the near-boundary pixels (over all slices) that must agree in sign. */
+  sign: number;
 }
 
-export function judge(rows: readonly Row[], minMean = 0.99, minEach = 0.95): Verdict {
-  if (rows.length === 0) return { meanIoU: NaN, minIoU: NaN, pass: false, reasons: ['nothing was compared'] };
+/** fp32 graphs against fp32 PyTorch: float32 rounding only (a 60-slice trace differs by ~1e-8 of the range). */
+export const FP32_TOLERANCE: Tolerance = { relative: 1e-4, sign: 0.999 };
+/** fp16 weights (fp32 compute) against the fp32 checkpoint: the weights themselves differ. */
+export const FP16_TOLERANCE: Tolerance = { relative: 1e-2, sign: 0.99 };
+
+export interface Verdict {
+  pass: boolean;
+  reasons: string[];
+  maxRelative: number;
+  maxLogitDiff: number;
+  signAgreement: number;
+  meanIoU: number;
+  minIoU: number;
+}
+
+/** The verdict on logits; IoU is reported, not judged. */
+export function judge(rows: readonly Row[], tol: Tolerance = FP32_TOLERANCE): Verdict {
+  const none = { pass: false, reasons: ['nothing was compared'], maxRelative: NaN, maxLogitDiff: NaN, signAgreement: NaN, meanIoU: NaN, minIoU: NaN };
+  if (rows.length === 0) return none;
   const ious = rows.map((r) => r.iou);
   const meanIoU = ious.reduce((s, v) => s + v, 0) / ious.length;
   const minIoU = Math.min(...ious);
+  const worst = (f: (r: Row) => number) => rows.reduce((m, r) => (Number.isNaN(f(r)) || f(r) > m ? f(r) : m), 0);
+  const maxRelative = worst((r) => r.relativeDiff);
+  const band = rows.reduce((s, r) => s + r.bandPixels, 0);
+  const agree = rows.reduce((s, r) => s + r.bandAgree, 0);
+  const signAgreement = band === 0 ? 1 : agree / band;
   const reasons: string[] = [];
-  if (!(meanIoU >= minMean)) reasons.push(`mean IoU ${meanIoU.toFixed(4)} < ${minMean}`);
-  const low = rows.filter((r) => !(r.iou >= minEach));
-  if (low.length > 0) reasons.push(`${low.length} slice(s) below ${minEach}: ${low.map((r) => `${r.pass} ${r.slice}/obj ${r.object} (${r.iou.toFixed(3)})`).join(', ')}`);
-  return { meanIoU, minIoU, pass: reasons.length === 0, reasons };
+  if (!(maxRelative <= tol.relative)) {
+    const off = rows.filter((r) => !(r.relativeDiff <= tol.relative));
+    const at = off.slice(0, 4).map((r) => `step ${r.step} ${r.pass} ${r.slice}/obj ${r.object} (${r.maxLogitDiff.toExponential(2)} of ${r.logitRange.toFixed(1)})`).join(', ');
+    reasons.push(`logits differ by up to ${maxRelative.toExponential(2)} of their range (allowed ${tol.relative.toExponential(0)}) on ${off.length} of ${rows.length} slices: ${at}${off.length > 4 ? ', …' : ''}`);
+  }
+  if (!(signAgreement >= tol.sign)) {
+    reasons.push(`${band - agree} of ${band} pixels near the boundary turn over (sign agreement ${signAgreement.toFixed(5)} < ${tol.sign})`);
+  }
+  return { pass: reasons.length === 0, reasons, maxRelative, maxLogitDiff: worst((r) => r.maxLogitDiff), signAgreement, meanIoU, minIoU };
 }

@@ -1,21 +1,34 @@
 /**
- * Replays a golden trace's prompts and passes through the engine's own Tracker (the code
- * the browser's worker runs) and compares every slice × object with PyTorch's record.
+ * Replays a golden trace's steps (prompts, corrections, propagations, in PyTorch's order)
+ * through the engine's own Tracker (the code the browser's worker runs) and compares every
+ * step × slice × object with PyTorch's record.
  */
 import type { ModelManifest } from '../../../src/engine/models/manifest.ts';
 import type { SliceResult } from '../../../src/engine/protocol.ts';
 import { bankConfigFor } from '../../../src/engine/worker/bank/config.ts';
 import type { DecoderOutput, Sam2Graphs } from '../../../src/engine/worker/graphs.ts';
 import { decoderToMask, DEFAULT_MAX_HOLE_AREA } from '../../../src/engine/worker/image/postprocess.ts';
+import { SpatialMemoryStore } from '../../../src/engine/worker/track/memory-store.ts';
 import { Tracker } from '../../../src/engine/worker/track/tracker.ts';
-import { maskIoU, maxLogitDiff, type Row } from './compare.ts';
+import { compareLogits, maskIoU, type Row } from './compare.ts';
 import type { Trace, TraceRecord } from './trace.ts';
 
 /**
- * A control: what the engine is run without. A trace that still agrees with the memory
- * zeroed cannot tell a broken bank from a working one.
+ * A control: what the engine is run without, or the old code path it is run with. A verdict
+ * that still passes under one cannot tell that kind of error from a working engine.
+ * - memory: memory attention gets zeroed memory rows;
+ * - retention: spatial memories are dropped where the engine sets them aside (the engine
+ *   before issue 17 kept only the newest 12 and those within 6 slices of a prompt);
+ * - pointers: pointer_tpos gets 16 slots whatever the selection (the engine before issue 17,
+ *   which stops when 17 pointers are selected).
  */
-export type Ablation = 'none' | 'memory';
+export type Ablation = 'none' | 'memory' | 'retention' | 'pointers';
+export const ABLATIONS: readonly Ablation[] = ['none', 'memory', 'retention', 'pointers'];
+
+/** Forgets what it is given: selection then skips those slices, as it did after a release. */
+class DroppingStore extends SpatialMemoryStore {
+  override put(): void {}
+}
 
 export async function replay(
   trace: Trace,
@@ -32,6 +45,7 @@ export async function replay(
     config: bankConfigFor(manifest.version),
     mean: manifest.normalisation.mean,
     std: manifest.normalisation.std,
+    ...(ablate === 'retention' ? { memories: { store: new DroppingStore() } } : {}),
   });
   // The decoder's raw output of every run, in order: the tracker decodes once per prompt
   // and once per tracked slice, so results pair with these in the order they arrive.
@@ -44,24 +58,29 @@ export async function replay(
   };
   const realAttend = graphs.attend.bind(graphs);
   if (ablate === 'memory') graphs.attend = (f, memory, pos, rows) => realAttend(f, new Float32Array(memory.length), pos, rows);
+  const realPointers = graphs.pointerPositions.bind(graphs);
+  if (ablate === 'pointers') graphs.pointerPositions = (d) => realPointers(d.length > 16 ? d.slice(0, 16) : d);
   const lowOf = (d: DecoderOutput) => decoderToMask(d.lowRes, d.candidates, d.iou, d.objectScore, d.lowResSide, DEFAULT_MAX_HOLE_AREA, w, h).low;
+  /** The low-res logits a conditioning slice was last given, handed out again when a pass reuses it. */
   const promptLow = new Map<string, Float32Array>();
   const byKey = new Map<string, TraceRecord>();
-  for (const r of meta.records) byKey.set(`${r.pass}:${r.slice}:${r.object}`, r);
+  for (const r of meta.records) byKey.set(`${r.step}:${r.slice}:${r.object}`, r);
   const rows: Row[] = [];
   const side = meta.lowResSide;
 
-  const compare = (pass: string, res: SliceResult, low: Float32Array) => {
-    const rec = byKey.get(`${pass}:${res.slice}:${res.object}`);
-    if (!rec) throw new Error(`the engine produced ${pass} slice ${res.slice} object ${res.object}, which the trace does not have`);
-    byKey.delete(`${pass}:${res.slice}:${res.object}`);
+  const compare = (step: number, pass: string, res: SliceResult, low: Float32Array) => {
+    const key = `${step}:${res.slice}:${res.object}`;
+    const rec = byKey.get(key);
+    if (!rec) throw new Error(`step ${step}: the engine produced ${pass} slice ${res.slice} object ${res.object}, which the trace does not have`);
+    byKey.delete(key);
     const tMask = trace.masks.subarray(rec.mask, rec.mask + w * h);
     const row: Row = {
+      step,
       pass,
       slice: res.slice,
       object: res.object,
       iou: maskIoU(res.mask, tMask),
-      maxLogitDiff: maxLogitDiff(low, trace.logits.subarray(rec.logits, rec.logits + side * side)),
+      ...compareLogits(low, trace.logits.subarray(rec.logits, rec.logits + side * side)),
       scoreDiff: Math.abs(res.objectScore - rec.objectScore),
       enginePixels: res.mask.reduce((s, v) => s + (v ? 1 : 0), 0),
       tracePixels: rec.maskPixels,
@@ -70,22 +89,26 @@ export async function replay(
     onRow?.(row);
   };
 
+  const objects: number[] = []; // in the order they were added (PyTorch's obj_ids)
   try {
-    for (const p of meta.prompts) {
-      const res = await tracker.addPrompt(p.object, 2, p.slice, { box: p.box ?? null, points: p.points ?? [] });
-      const low = lowOf(decoded.shift()!);
-      promptLow.set(`${p.object}:${p.slice}`, low);
-      compare('prompt', res, low);
-    }
-    const objects = [...new Set(meta.prompts.map((p) => p.object))];
-    for (const pass of meta.passes) {
+    for (const [i, step] of meta.steps.entries()) {
+      if ('prompt' in step) {
+        const p = step.prompt;
+        if (!objects.includes(p.object)) objects.push(p.object);
+        const res = await tracker.addPrompt(p.object, 2, p.slice, { box: p.box ?? null, points: p.points ?? [] });
+        const low = lowOf(decoded.shift()!);
+        promptLow.set(`${p.object}:${p.slice}`, low);
+        compare(i, 'prompt', res, low);
+        continue;
+      }
+      const pass = step.propagate;
       await tracker.propagate(
-        { axis: 2, mode: pass.direction === 'forward' ? 'forward' : 'backward', from: pass.from, objects },
+        { axis: 2, mode: pass.direction === 'forward' ? 'forward' : 'backward', from: pass.from, objects: [...objects] },
         {
           onSlices: (results) => {
             for (const r of results) {
               const low = r.source === 'tracked' ? lowOf(decoded.shift()!) : promptLow.get(`${r.object}:${r.slice}`)!;
-              compare(pass.direction, r, low);
+              compare(i, pass.direction, r, low);
             }
           },
           isCancelled: () => false,
@@ -95,9 +118,10 @@ export async function replay(
   } finally {
     graphs.decode = realDecode;
     graphs.attend = realAttend;
+    graphs.pointerPositions = realPointers;
     tracker.dispose();
   }
   if (decoded.length !== 0) throw new Error(`${decoded.length} decoder run(s) were not paired with a result`);
-  if (byKey.size > 0) throw new Error(`the engine did not produce ${byKey.size} of the trace's records, e.g. ${[...byKey.keys()][0]}`);
+  if (byKey.size > 0) throw new Error(`the engine did not produce ${byKey.size} of the trace's records, e.g. step:slice:object ${[...byKey.keys()][0]}`);
   return rows;
 }

@@ -10,7 +10,14 @@ export interface TracePrompt extends SlicePrompt {
   slice: number;
 }
 
+/** One step of the script PyTorch ran, in order: a prompt (anywhere, corrections too) or a propagation. */
+export type TraceStep =
+  | { prompt: TracePrompt }
+  | { propagate: { direction: 'forward' | 'reverse'; from: number } };
+
 export interface TraceRecord {
+  /** The step (index into `steps`) that produced it. */
+  step: number;
   pass: 'prompt' | 'forward' | 'reverse';
   slice: number;
   object: number;
@@ -24,15 +31,14 @@ export interface TraceRecord {
 }
 
 export interface TraceMeta {
-  format: 'slicesam-trace/1';
+  format: 'slicesam-trace/2';
   model: { preset: string; version: string; imageSize: number; randomInit: boolean; seed: number };
   volume: { file: string; dims: [number, number, number]; source?: string; slices?: [number, number] };
   window: { min: number; max: number };
   lowResSide: number;
-  prompts: TracePrompt[];
-  passes: { direction: 'forward' | 'reverse'; from: number }[];
+  steps: TraceStep[];
   records: TraceRecord[];
-  pytorch?: { torch: string; threads: number; seconds: number; ms: Record<string, number[]> };
+  pytorch?: { torch: string; threads: number; seconds: number; ms: Record<string, number[]>; settings?: Record<string, unknown> };
 }
 
 export interface Trace {
@@ -60,7 +66,9 @@ export function degenerateReason(meta: TraceMeta, fullFraction = 0.995): string 
 
 /** A trace from its files' contents; checks that every record's data is there. */
 export function traceFrom(meta: TraceMeta, volume: Float32Array, logits: Float32Array, masks: Uint8Array, where: string): Trace {
-  if (meta.format !== 'slicesam-trace/1') throw new Error(`${where}/trace.json: format ${String(meta.format)}, expected slicesam-trace/1`);
+  if (meta.format !== 'slicesam-trace/2') {
+    throw new Error(`${where}/trace.json: format ${String(meta.format)}, expected slicesam-trace/2 (write the trace again with tools/export/export_sam2.py --skip-export --trace)`);
+  }
   const [w, h, n] = meta.volume.dims;
   if (volume.length !== w * h * n) throw new Error(`${where}/${meta.volume.file}: ${volume.length} values for dims ${w}×${h}×${n}`);
   const side = meta.lowResSide;

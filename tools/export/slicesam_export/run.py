@@ -9,9 +9,25 @@ from .manifest import constants, manifest, model_id, write_json
 from .presets import ExportError
 
 
+def pick_seed(a, preset, size) -> int:
+    """The first seed from a.seed whose prompt masks all cover 5-60 % of their slice: agreement on whole-slice masks proves little."""
+    from .build import build
+    from .trace import mask_fractions
+
+    for seed in range(a.seed, a.seed + a.pick_seed):
+        model, _ = build(preset, size, None, seed)
+        f = mask_fractions(model, a, size)
+        print(f"seed {seed}: prompt masks cover {', '.join(f'{100 * x:.0f}%' for x in f)} of their slices")
+        if all(0.05 <= x <= 0.60 for x in f):
+            return seed
+    raise ExportError(f"no seed in {a.seed}..{a.seed + a.pick_seed - 1} gives prompt masks of 5-60 % of a slice: try other prompts or more seeds")
+
+
 def export(a, preset, size):
     from .build import build
 
+    if a.pick_seed:
+        a.seed = pick_seed(a, preset, size)
     model, _ = build(preset, size, a.checkpoint, a.seed)
     mid = a.id or model_id(preset.id, size, a.precision, a.random_init)
     if a.skip_export:

@@ -52,8 +52,11 @@ export interface TrackerOptions {
   maxHoleArea?: number;
   /** Slices whose image features are kept (the encoder is the expensive graph). */
   featureCacheSize?: number;
-  /** Spatial memories set aside: RAM up to `budget` bytes (DEFAULT_MEMORY_BUDGET), then `spill` (an OPFS file in the worker). */
-  memories?: { budget?: number; spill?: SpillFile | null };
+  /**
+   * Spatial memories set aside: RAM up to `budget` bytes (DEFAULT_MEMORY_BUDGET), then `spill`
+   * (an OPFS file in the worker); or a `store` of the caller's (verify-model's controls).
+   */
+  memories?: { budget?: number; spill?: SpillFile | null; store?: SpatialMemoryStore };
 }
 
 /** Thrown by a step when the graphs' device failed; the caller may swap graphs and retry. */
@@ -78,7 +81,7 @@ export class Tracker {
     private readonly options: TrackerOptions,
   ) {
     this.maxHoleArea = options.maxHoleArea ?? DEFAULT_MAX_HOLE_AREA;
-    this.#setAside = new SpatialMemoryStore(options.memories?.budget, options.memories?.spill ?? null);
+    this.#setAside = options.memories?.store ?? new SpatialMemoryStore(options.memories?.budget, options.memories?.spill ?? null);
     this.features = new FeatureCache(() => this.graphs, volume, window, options, options.featureCacheSize ?? 4);
     this.memory = new MemoryAttention(() => this.graphs, options.config);
     if (graphs.numMaskmem !== options.config.numMaskmem) {
