@@ -59,6 +59,18 @@ class CliTest(unittest.TestCase):
         self.assertEqual(code, 2)
         self.assertIn("--skip-export needs --trace", err)
 
+    def test_trace_script_and_pick_seed_checks(self):
+        code, err = self.run_cli(["--model", "sam2.1-tiny", "--random-init", "--out", "x", "--trace", "t", "--trace-script", "a.json", "--trace-prompts", "b.json"])
+        self.assertEqual(code, 2)
+        self.assertIn("one or the other", err)
+        for extra in (["--pick-seed", "4"], ["--pick-seed", "0", "--trace", "t"]):
+            code, err = self.run_cli(["--model", "sam2.1-tiny", "--random-init", "--out", "x", *extra])
+            self.assertEqual(code, 2)
+            self.assertIn("--pick-seed N needs --random-init, --trace and N >= 1", err)
+        code, err = self.run_cli(["--model", "sam2.1-tiny", "--checkpoint", "a.pt", "--out", "x", "--trace", "t", "--pick-seed", "3"])
+        self.assertEqual(code, 2)
+        self.assertIn("--pick-seed N needs --random-init", err)
+
 
 if __name__ == "__main__":
     unittest.main()
