@@ -29,17 +29,22 @@
  * read at 50 and at this count), --slices3 N (the 3-object run, default 300), --real-slices
  * N (real models, which are far slower on WASM: the 1-object run, default 60, memory read at
  * 21 and at N; the 3-object run is a third of it; only the largest thread count),
- * --models-dir DIR (where to look for real models, default models/), --no-micro.
+ * --models-dir DIR (where to look for real models, default models/), --no-micro, --no-1024 (skip the
+ * fixture built at 1024 px, whose run gives the memory figures at that size).
  *
  * `--compare MODEL_DIR [--trace TRACE_DIR] [--threads N] [--port 4185]` instead measures one
  * exported model (tools/export) on WASM in headless Chromium, WASM in Node, onnxruntime-node
  * and PyTorch (the trace's timings): see tools/bench/engine/runtimes.ts.
+ *
+ * `--webgpu MODEL_DIR[,MODEL_DIR…]` runs exported models on WebGPU in headless Chromium, graph by
+ * graph, with ms per run and the difference from WASM: see tools/bench/engine/webgpu.ts.
  */
 import { existsSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
+import { spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { assembleBank, BankBuffers, fixedGeometry, selectForBank, type BankShape } from '../../src/engine/worker/bank/assemble.ts';
 import { bankConfigFor } from '../../src/engine/worker/bank/config.ts';
@@ -99,6 +104,7 @@ const MEMORY_BUDGET_MB = intOpt('--memory-budget', 256);
 const REAL_SLICES = intOpt('--real-slices', 60);
 const MODELS_DIR = resolve(opt('--models-dir') ?? join(ROOT, 'models'));
 const MICRO = !args.includes('--no-micro');
+const FIXTURE_1024 = !args.includes('--no-1024');
 const MEMORY_EARLY = 50;
 
 // ---------------------------------------------------------------- helpers
@@ -161,6 +167,19 @@ function loadFixture(): ModelFiles {
   const files = {} as Record<ModelFileKey, ArrayBuffer>;
   for (const k of MODEL_FILE_KEYS) files[k] = readBuffer(join(FIXTURE_DIR, `${k}.${k === 'constants' ? 'json' : 'onnx'}`));
   return { manifest, files, where: 'models/fixture' };
+}
+
+/** The fixture written at 1024 px by make_fixture.py into a temporary folder, or why it could not be. */
+function fixture1024(): ModelFiles | string {
+  const dir = mkdtempSync(join(tmpdir(), 'slicesam-fixture-1024-'));
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const r = spawnSync(python, [join(ROOT, 'tools/fixture-model/make_fixture.py'), dir, '--image-size', '1024'], { encoding: 'utf8' });
+  if (r.status !== 0) return `make_fixture.py failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').pop()}`;
+  const manifest = restoreManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), 'fixture-1024/manifest.json');
+  const files = {} as Record<ModelFileKey, ArrayBuffer>;
+  for (const k of MODEL_FILE_KEYS) files[k] = readBuffer(join(dir, `${k}.${k === 'constants' ? 'json' : 'onnx'}`));
+  rmSync(dir, { recursive: true, force: true });
+  return { manifest, files, where: 'tools/fixture-model/make_fixture.py --image-size 1024' };
 }
 
 /** Real models from models/*.json whose files are all here; the others with the reason they were skipped. */
@@ -668,6 +687,10 @@ async function benchModel(model: ModelFiles, plan: ModelPlan, verdicts: string[]
 
 // ---------------------------------------------------------------- main
 async function main(): Promise<void> {
+  if (opt('--webgpu')) {
+    const { benchWebgpu } = await import('./engine/webgpu.ts');
+    return benchWebgpu(ROOT, { opt });
+  }
   if (opt('--compare')) {
     // One exported real-size model on every runtime (tools/bench/engine/runtimes.ts).
     const { compareRuntimes } = await import('./engine/runtimes.ts');
@@ -684,6 +707,15 @@ async function main(): Promise<void> {
   const fixture = loadFixture();
   console.log(`\nThe fixture model has the interface and tensor sizes of SAM 2.1 tiny at 512 px but tiny graphs: its graph times are not SAM2's; our overhead is the same code on the same tensor sizes.`);
   await benchModel(fixture, { oneObjectSlices: SLICES, threeObjectSlices: SLICES3, memoryAt: [Math.min(MEMORY_EARLY, Math.floor(SLICES / 2)), SLICES], memoryAt3: SLICES3 > MEMORY_EARLY ? [MEMORY_EARLY, SLICES3] : [], threads: THREADS }, verdicts);
+
+  if (FIXTURE_1024) {
+    const big = fixture1024();
+    if (typeof big === 'string') console.log(`\n════════ fixture at 1024 px: skipped (${big})`);
+    else {
+      console.log(`\nThe same fixture built at 1024 px (a 64² memory grid, as SAM2 at 1024): the memory figures at that size; one thread.`);
+      await benchModel(big, { oneObjectSlices: SLICES, threeObjectSlices: SLICES3, memoryAt: [Math.min(MEMORY_EARLY, Math.floor(SLICES / 2)), SLICES], memoryAt3: SLICES3 > MEMORY_EARLY ? [MEMORY_EARLY, SLICES3] : [], threads: [THREADS[0]!] }, verdicts);
+    }
+  }
 
   const real = findRealModels();
   console.log(`\n════════ real models (${MODELS_DIR.replace(`${ROOT}/`, '')}/*.json)`);
