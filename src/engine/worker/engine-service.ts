@@ -76,7 +76,7 @@ export class EngineService implements EngineApi {
     return {
       device: this.graphs?.device ?? null,
       webgpuUnavailable: this.webgpuUnavailable,
-      threads: this.graphs?.device === 'wasm' ? this.threads : 0,
+      threads: this.graphs?.device === 'wasm' ? this.graphs.threads : 0, // what onnxruntime runs on, not what was asked
       model: this.manifest?.id ?? null,
     };
   }

@@ -121,6 +121,12 @@ export class OrtSam2Graphs implements Sam2Graphs {
   failNextRun = false;
   /** Told the wall time of every session.run (benchmarks split graph time from our own). */
   onRun: ((graph: string, ms: number) => void) | null = null;
+  /**
+   * Threads the CPU runs on, as onnxruntime took them: onnxruntime-web fixes its thread pool
+   * when its WASM starts and falls back to 1 without cross-origin isolation, whatever was
+   * asked (0 on WebGPU).
+   */
+  threads = 0;
   private posTokens: Float32Array | null = null;
 
   private constructor(
@@ -165,7 +171,10 @@ export class OrtSam2Graphs implements Sam2Graphs {
       memory_attention: await make('memory_attention', ['conditioned_feats']),
       pointer_tpos: await make('pointer_tpos'),
     };
-    return new OrtSam2Graphs(api.Tensor, options.device, sessions, manifest, constants);
+    const graphs = new OrtSam2Graphs(api.Tensor, options.device, sessions, manifest, constants);
+    if (options.runtime) graphs.threads = Math.max(1, options.threads ?? 1);
+    else if (!gpu) graphs.threads = ort.env.wasm.numThreads ?? 1; // read back after the WASM started
+    return graphs;
   }
 
   async release(): Promise<void> {
