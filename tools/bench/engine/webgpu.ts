@@ -13,14 +13,9 @@ import { readModelDir } from '../../cli/verify/model-dir.ts';
 import { graphSpecs } from './feeds.ts';
 import { webgpuInPage } from './page-webgpu.ts';
 import { serve } from './runtimes.ts';
+import { log } from '../shared/cli.ts';
+import { median } from '../shared/stats.ts';
 
-const log = (s = ''): void => void process.stdout.write(`${s}\n`);
-const median = (xs: readonly number[]): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const fmt = (x: number): string => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)) : '–');
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i;
 

@@ -6,10 +6,8 @@
  * the forward pass made (the retention before issue 17) finds nothing where the blob has
  * drifted away from the prompted slices.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_FILE_KEYS, restoreManifest, type ModelFileKey } from '../../../src/engine/models/manifest.ts';
+import { useFixtureGraphs } from '../../../src/engine/testing/fixture-model.ts';
 import { OrtSam2Graphs } from '../../../src/engine/worker/runtime/ort-graphs.ts';
 import { boxOn, makePhantom, type PhantomObject } from '../../../src/engine/testing/phantom.ts';
 import type { Vec3 } from '../../../src/shared/volume.ts';
@@ -17,20 +15,11 @@ import { judge } from './compare.ts';
 import { replay, runSteps, type StepResult } from './replay.ts';
 import type { Trace, TraceMeta, TraceStep } from './trace.ts';
 
-const DIR = resolve(import.meta.dirname, '../../../models/fixture');
-const manifest = restoreManifest(JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')), 'models/fixture/manifest.json');
+const fixture = useFixtureGraphs();
+const manifest = fixture.manifest;
 let graphs: OrtSam2Graphs;
-
-beforeAll(async () => {
-  const files = {} as Record<ModelFileKey, ArrayBuffer>;
-  for (const k of MODEL_FILE_KEYS) {
-    const b = readFileSync(join(DIR, `${k}.${k === 'constants' ? 'json' : 'onnx'}`));
-    files[k] = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-  }
-  graphs = await OrtSam2Graphs.create(manifest, files, { device: 'wasm', threads: 1 });
-});
-afterAll(async () => {
-  await graphs?.release();
+beforeAll(() => {
+  graphs = fixture.graphs();
 });
 
 const DIMS: Vec3 = [64, 48, 40];

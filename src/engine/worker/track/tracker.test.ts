@@ -3,11 +3,9 @@
  * synthetic phantoms. The fixture segments bright blobs that overlap what the memory bank
  * holds, so these tests fail when the bank is assembled wrongly.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeSliceResult } from '../../client/merge.ts';
-import { MODEL_FILE_KEYS, restoreManifest, type ModelFileKey } from '../../models/manifest.ts';
+import { useFixtureGraphs } from '../../testing/fixture-model.ts';
 import { boxOn, dice, makePhantom, type PhantomObject } from '../../testing/phantom.ts';
 import type { SliceResult } from '../../protocol.ts';
 import { bankConfigFor } from '../bank/config.ts';
@@ -17,20 +15,11 @@ import { selectForBank } from '../bank/assemble.ts';
 import { memoryFile } from '../../testing/spill-file.ts';
 import type { Vec3 } from '../../../shared/volume.ts';
 
-const DIR = resolve(import.meta.dirname, '../../../../models/fixture');
-const manifest = restoreManifest(JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')), 'models/fixture/manifest.json');
+const fixture = useFixtureGraphs();
+const manifest = fixture.manifest;
 let graphs: OrtSam2Graphs;
-
-beforeAll(async () => {
-  const files = {} as Record<ModelFileKey, ArrayBuffer>;
-  for (const k of MODEL_FILE_KEYS) {
-    const b = readFileSync(join(DIR, `${k}.${k === 'constants' ? 'json' : 'onnx'}`));
-    files[k] = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-  }
-  graphs = await OrtSam2Graphs.create(manifest, files, { device: 'wasm', threads: 1 });
-});
-afterAll(async () => {
-  await graphs?.release();
+beforeAll(() => {
+  graphs = fixture.graphs();
 });
 
 const WINDOW = { min: 0, max: 100 };
