@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Eta } from './eta.ts';
+import { Eta, timeLeftText } from './eta.ts';
 
 function clock(): { now: () => number; advance: (ms: number) => void } {
   let t = 0;
@@ -48,5 +48,13 @@ describe('Eta', () => {
       eta.slices(1, 2);
     }
     expect(eta.secondsLeft(100)).toBeCloseTo(40, 6);
+  });
+
+  it('the engine\'s own estimate is worded the same way; none yet reads as estimating', () => {
+    expect(timeLeftText(null, 10)).toBe(', estimating time left');
+    expect(timeLeftText(42.4, 10)).toBe(', about 42 s left');
+    expect(timeLeftText(0.4, 10)).toBe(', under 1 s left');
+    expect(timeLeftText(3 * 60 + 10, 10)).toBe(', about 3 min left');
+    expect(timeLeftText(5, 0)).toBe('');
   });
 });

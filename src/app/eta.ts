@@ -1,5 +1,7 @@
 /**
- * An honest time left for a propagation: from the time per slice measured in this run
+ * An honest time left for a propagation. The engine sends one made from this run's graph
+ * times (worker/track/estimate.ts: the objects still going, each slice's encoder once);
+ * this is the fallback where it sends none: from the time per slice measured in this run
  * (slices the model had to compute; a reused prompt slice costs nothing), over the slices
  * still to go. Nothing is promised before two slices were measured. State: the samples.
  */
@@ -36,10 +38,14 @@ export class Eta {
 
   /** ", about 40 s left" / ", about 3 min left" / ", estimating time left" / "" when done. */
   text(remaining: number): string {
-    const s = this.secondsLeft(remaining);
-    if (s === null) return ', estimating time left';
-    if (remaining <= 0) return '';
-    if (s < 1) return ', under 1 s left';
-    return `, about ${s < 60 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`} left`;
+    return timeLeftText(this.secondsLeft(remaining), remaining);
   }
+}
+
+/** The status-bar words for `seconds` left (null: not measured yet) with `remaining` slices to go. */
+export function timeLeftText(seconds: number | null | undefined, remaining: number): string {
+  if (remaining <= 0) return '';
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return ', estimating time left';
+  if (seconds < 1) return ', under 1 s left';
+  return `, about ${seconds < 60 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`} left`;
 }

@@ -9,7 +9,7 @@ import type { PropagationMode, SliceResult } from '../engine/protocol.ts';
 import type { Volume } from '../shared/volume.ts';
 import type { LabelDiff } from '../viewer/viewer-controller.ts';
 import type { EngineLink } from './engine-link.ts';
-import { Eta } from './eta.ts';
+import { Eta, timeLeftText } from './eta.ts';
 import type { HistoryStep } from './history.ts';
 import type { PromptStore } from './prompts.ts';
 import type { SliceCursor } from './slice-cursor.ts';
@@ -75,7 +75,10 @@ export async function propagate(host: PropagationHost, mode: PropagationMode): P
           if (d) diffs.push(d);
           slices++;
         },
-        onProgress: (p) => host.tasks.progress(signal, p.done, p.total, `Propagating ${label}: ${p.done} of ${p.total} slices${eta.text(p.total - p.done)}`),
+        onProgress: (p) => {
+          const left = p.secondsLeft !== undefined ? timeLeftText(p.secondsLeft, p.total - p.done) : eta.text(p.total - p.done);
+          host.tasks.progress(signal, p.done, p.total, `Propagating ${label}: ${p.done} of ${p.total} slices${left}`);
+        },
       },
     );
     host.tasks.end(signal);

@@ -98,6 +98,8 @@ export interface EngineProgress {
   total: number;
   /** Free text for the status bar, e.g. a file name. */
   detail?: string;
+  /** 'propagate': seconds left from the graph times measured in this run (null until measured). */
+  secondsLeft?: number | null;
 }
 
 export interface PropagateSummary {

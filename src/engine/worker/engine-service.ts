@@ -27,6 +27,7 @@ import type {
 import { createGraphs, DeviceFailure, OrtSam2Graphs } from './runtime/ort-graphs.ts';
 import { openSpillFile } from './spill-file.ts';
 import type { SpillFile } from './track/memory-store.ts';
+import { PropagationClock } from './track/estimate.ts';
 import { Tracker } from './track/tracker.ts';
 
 /** Raised for a request cancelled before it finished. */
@@ -230,18 +231,27 @@ export class EngineService implements EngineApi {
     return this.serial(async () => {
       const t = this.ready();
       let fellBackToWasm = false;
+      // The ETA comes from this run's graph times (a fallback to WASM swaps the graphs: it follows).
+      const clock = new PropagationClock();
+      const timed = this.graphs!;
+      timed.onRun = (g, ms) => clock.graphRan(g, ms);
       try {
         const summary = await t.propagate(
           request,
           {
             onSlices,
-            onProgress: onProgress ? (done, total) => onProgress({ phase: 'propagate', done, total }) : undefined,
+            onProgress: onProgress ? (done, total, work) => onProgress({ phase: 'propagate', done, total, secondsLeft: clock.secondsLeft(work) }) : undefined,
             isCancelled: () => this.cancelled.has(requestId),
           },
-          (step) => this.withFallback(step, () => (fellBackToWasm = true)),
+          (step) => this.withFallback(step, () => {
+            fellBackToWasm = true;
+            if (this.graphs) this.graphs.onRun = (g, ms) => clock.graphRan(g, ms);
+          }),
         );
         return { ...summary, device: this.graphs!.device, fellBackToWasm };
       } finally {
+        timed.onRun = null;
+        if (this.graphs) this.graphs.onRun = null;
         this.cancelled.delete(requestId);
       }
     });

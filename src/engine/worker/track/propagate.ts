@@ -9,11 +9,19 @@ import type { PropagateRequest, PropagateSummary, SliceResult } from '../../prot
 import type { ObjectTrack } from './object-track.ts';
 import { planPasses, type Pass } from './schedule.ts';
 
+export interface PropagationWork {
+  /** Slices no pass has visited yet (each needs the encoder once). */
+  slicesUnvisited: number;
+  visitsLeft: number;
+  visitsRun: number;
+}
+
 /** Called after every slice of a propagation; return true to stop. */
 export interface PropagateHooks {
   /** Awaited, so the last results arrive before the call returns (callbacks cross the worker boundary). */
   onSlices(results: SliceResult[]): void | Promise<void>;
-  onProgress?(done: number, total: number): void;
+  /** `work`: slices not visited yet, object × pass visits still to come and those run so far (what an estimate needs). */
+  onProgress?(done: number, total: number, work: PropagationWork): void;
   isCancelled(): boolean;
 }
 
@@ -55,9 +63,14 @@ export async function propagateObjects(
   for (const { passes } of plans) for (const p of passes) for (const t of passSlices(p)) visits.set(t, (visits.get(t) ?? 0) + 1);
   const slicesTotal = visits.size;
   let slicesDone = 0;
+  let visitsLeft = [...visits.values()].reduce((a, b) => a + b, 0);
+  let visitsRun = 0;
+  const seen = new Set<number>();
   const visited = (t: number) => {
+    seen.add(t);
     const left = (visits.get(t) ?? 0) - 1;
     visits.set(t, left);
+    visitsLeft--;
     if (left === 0) slicesDone++;
   };
   const stops: PropagateSummary['stops'] = [];
@@ -91,6 +104,7 @@ export async function propagateObjects(
         }
         batch.push(r);
         done++;
+        visitsRun++;
         visited(t);
         if (a.p.stop) {
           const beyond = direction === 'forward' ? t > a.p.stop.beyond : t < a.p.stop.beyond;
@@ -104,7 +118,7 @@ export async function propagateObjects(
         }
       }
       if (batch.length > 0) await hooks.onSlices(batch);
-      hooks.onProgress?.(slicesDone, slicesTotal);
+      hooks.onProgress?.(slicesDone, slicesTotal, { slicesUnvisited: slicesTotal - seen.size, visitsLeft, visitsRun });
       if (cancelled) break;
     }
     if (cancelled) break;

@@ -11,6 +11,7 @@ import type { SliceResult } from '../../protocol.ts';
 import { bankConfigFor } from '../bank/config.ts';
 import { OrtSam2Graphs } from '../runtime/ort-graphs.ts';
 import { Tracker } from './tracker.ts';
+import type { PropagationWork } from './propagate.ts';
 import { selectForBank } from '../bank/assemble.ts';
 import { memoryFile } from '../../testing/spill-file.ts';
 import type { Vec3 } from '../../../shared/volume.ts';
@@ -243,10 +244,25 @@ describe('Tracker on the fixture model', () => {
     await t.addPrompt(1, 2, 10, { box: boxOn(A, 10) });
     await t.addPrompt(2, 2, 10, { box: boxOn(B, 10) });
     const seen: [number, number][] = [];
-    await t.propagate({ axis: 2, mode: 'all', from: 10 }, { ...hooks(), onProgress: (done, total) => seen.push([done, total]) });
+    const work: PropagationWork[] = [];
+    let results = 0;
+    await t.propagate({ axis: 2, mode: 'all', from: 10 }, {
+      ...hooks(),
+      onSlices: (rs) => void (results += rs.length),
+      onProgress: (done, total, w) => {
+        seen.push([done, total]);
+        work.push({ ...w });
+      },
+    });
     expect(new Set(seen.map(([, total]) => total))).toEqual(new Set([DIMS[2]]));
     expect(seen.at(-1)).toEqual([DIMS[2], DIMS[2]]);
     for (let k = 1; k < seen.length; k++) expect(seen[k]![0]).toBeGreaterThanOrEqual(seen[k - 1]![0]);
+    // What the ETA multiplies: 2 objects × (forward 10…23 + reverse 10…0) visits in all, slice 10 in both passes.
+    const visits = 2 * ((DIMS[2] - 10) + 11);
+    expect(work[0]).toEqual({ slicesUnvisited: DIMS[2] - 1, visitsLeft: visits - 2, visitsRun: 2 });
+    expect(work.at(-1)).toEqual({ slicesUnvisited: 0, visitsLeft: 0, visitsRun: results });
+    expect(results).toBe(visits);
+    for (const w of work) expect(w.visitsLeft + w.visitsRun).toBe(visits);
   });
 
   it('memory stays flat in the number of slices: the memories set aside go to the spill file beyond the budget, none is dropped', async () => {
