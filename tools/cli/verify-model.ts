@@ -64,14 +64,14 @@ async function verify(args: string[]): Promise<number> {
   const runtime = native ? { api: (await import('onnxruntime-node')) as unknown as OrtApi, executionProvider: 'cpu' } : undefined;
   const graphs = await OrtSam2Graphs.create(manifest, files, { device: 'wasm', threads, ...(runtime ? { runtime } : {}) });
   const base = manifest.precision === 'fp16' ? FP16_TOLERANCE : FP32_TOLERANCE;
-  const tol: Tolerance = { relative: Number(opt('--max-relative') ?? base.relative), sign: Number(opt('--min-sign') ?? base.sign) };
+  const tol: Tolerance = { relative: Number(opt('--max-relative') ?? base.relative), of: base.of, sign: Number(opt('--min-sign') ?? base.sign) };
   if (!(tol.relative > 0) || !(tol.sign > 0 && tol.sign <= 1)) {
     process.stderr.write('--max-relative takes a number > 0, --min-sign one in (0, 1]\n');
     await graphs.release();
     return 2;
   }
   out(`model ${manifest.id} (SAM ${manifest.version}, ${manifest.imageSize} px, ${manifest.precision}, bank ${manifest.bank.layout}) on ${native ? 'native onnxruntime' : 'onnxruntime-web WASM'}, ${threads} thread(s), vs trace ${traceDir} (${trace.meta.steps.length} steps, ${trace.meta.records.length} records)`);
-  out(`verdict on logits: each slice within ${tol.relative.toExponential(0)} of its logit range (at least 1), and ≥ ${tol.sign} of the pixels with |logit| ≤ ${SIGN_BAND} on the same side of 0 (logits clamped to ±${LOGIT_CLAMP})`);
+  out(`verdict on logits: each slice's ${tol.of === 'max' ? 'largest difference' : '99th-percentile difference'} within ${tol.relative.toExponential(0)} of its logit range (at least 1), and ≥ ${tol.sign} of the pixels with |logit| ≤ ${SIGN_BAND} on the same side of 0 (logits clamped to ±${LOGIT_CLAMP})`);
   out(`step pass     slice  obj  maxΔlogit   range  relative    sign±${SIGN_BAND}      IoU    Δscore    engine     trace   (pixels in the mask)`);
   const t0 = performance.now();
   const rows: Row[] = [];

@@ -32,6 +32,11 @@ describe('verify-model comparison', () => {
     expect([c.bandPixels, c.bandAgree]).toEqual([2, 1]); // 0.1 turned over, 12 and −40 are outside the band
     expect(compareLogits([NaN], [0]).maxLogitDiff).toBeNaN();
     expect(compareLogits([5, 5], [5, 5]).relativeDiff).toBe(0); // a flat slice: range taken as 1
+    // the 99th percentile: one pixel of 200 off by 0.2 leaves it at 0
+    const many = Array.from({ length: 200 }, (_, i) => i / 10);
+    const one = many.map((v, i) => (i === 7 ? v + 0.2 : v));
+    expect(compareLogits(one, many).relativeP99).toBe(0);
+    expect(compareLogits(one, many).relativeDiff).toBeCloseTo(0.2 / 19.9, 6);
   });
 
   it('float32 rounding passes; a bank error of 0.3 logits fails although the IoU would not see it', () => {
@@ -48,7 +53,11 @@ describe('verify-model comparison', () => {
     expect(bad.reasons[1]).toMatch(/pixels near the boundary turn over/);
     // fp16 weights are judged with their own, wider tolerance; 0.33 of a range of 24 is beyond it too.
     expect(judge(off, FP16_TOLERANCE).pass).toBe(false);
-    expect(judge(exact.map((r, t) => row(shifted(slice(t), 0.01), slice(t), t)), FP16_TOLERANCE).pass).toBe(true);
+    expect(judge(exact.map((r, t) => row(shifted(slice(t), 0.001), slice(t), t)), FP16_TOLERANCE).pass).toBe(true);
+    // fp16: a few pixels off by 0.1 (hole filling turning a near-zero pixel over) pass; fp32 does not allow them.
+    const holes = exact.map((r, t) => row(slice(t).map((v, i) => (i % 500 === 3 ? v + 0.1 : v)), slice(t), t));
+    expect(judge(holes, FP16_TOLERANCE).pass).toBe(true);
+    expect(judge(holes).pass).toBe(false);
   });
 
   it('nothing compared, or a NaN, fails', () => {

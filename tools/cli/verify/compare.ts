@@ -15,6 +15,8 @@ export interface LogitComparison {
   logitRange: number;
   /** maxLogitDiff / max(logitRange, 1). */
   relativeDiff: number;
+  /** The 99th percentile of |engine − trace| / max(logitRange, 1): what most pixels differ by. */
+  relativeP99: number;
   /** Trace pixels with |logit| ≤ SIGN_BAND, and how many of them the engine puts on the same side of 0. */
   bandPixels: number;
   bandAgree: number;
@@ -58,10 +60,12 @@ export function compareLogits(engine: ArrayLike<number>, trace: ArrayLike<number
   let hi = -Infinity;
   let bandPixels = 0;
   let bandAgree = 0;
+  const diffs = new Float32Array(trace.length);
   for (let i = 0; i < trace.length; i++) {
     const e = c(engine[i]!);
     const t = c(trace[i]!);
     const d = Math.abs(e - t);
+    diffs[i] = d;
     if (Number.isNaN(d)) max = NaN; // a NaN is the largest difference
     else if (d > max) max = d;
     if (t < lo) lo = t;
@@ -72,7 +76,10 @@ export function compareLogits(engine: ArrayLike<number>, trace: ArrayLike<number
     }
   }
   const logitRange = trace.length > 0 ? hi - lo : 0;
-  return { maxLogitDiff: max, logitRange, relativeDiff: max / Math.max(logitRange, 1), bandPixels, bandAgree };
+  diffs.sort(); // NaN sorts last
+  const p99 = diffs.length > 0 ? diffs[Math.min(diffs.length - 1, Math.floor(0.99 * diffs.length))]! : 0;
+  const scale = Math.max(logitRange, 1);
+  return { maxLogitDiff: max, logitRange, relativeDiff: max / scale, relativeP99: Number.isNaN(max) ? NaN : p99 / scale, bandPixels, bandAgree };
 }
 
 export function maxLogitDiff(a: ArrayLike<number>, b: ArrayLike<number>, clamp = LOGIT_CLAMP): number {
@@ -88,16 +95,22 @@ export function maxLogitDiff(a: ArrayLike<number>, b: ArrayLike<number>, clamp =
 }
 
 export interface Tolerance {
-  /** Largest difference allowed relative to a slice's logit range. */
+  /** Difference allowed relative to a slice's logit range: the largest ('max'), or what 99 % of its pixels stay within ('p99'). */
   relative: number;
+  of: 'max' | 'p99';
   /** Share of the near-boundary pixels (over all slices) that must agree in sign. */
   sign: number;
 }
 
-/** fp32 graphs against fp32 PyTorch: float32 rounding only (a 60-slice trace differs by ~1e-8 of the range). */
-export const FP32_TOLERANCE: Tolerance = { relative: 1e-4, sign: 0.999 };
-/** fp16 weights (fp32 compute) against the fp32 checkpoint: the weights themselves differ. */
-export const FP16_TOLERANCE: Tolerance = { relative: 1e-2, sign: 0.99 };
+/** fp32 graphs against fp32 PyTorch: float32 rounding only (a 60-slice trace differs by ~1e-6 of the range). */
+export const FP32_TOLERANCE: Tolerance = { relative: 1e-4, of: 'max', sign: 0.999 };
+/**
+ * fp16 weights (fp32 compute) against the fp32 checkpoint: the weights differ, and where that
+ * turns a near-zero pixel over, hole filling and sprinkle removal set it to ±0.1, so the largest
+ * difference is ~0.1–0.25 whatever the bank does. Judged on what 99 % of the pixels stay within
+ * (a bank error moves them all) and on the sign near the boundary.
+ */
+export const FP16_TOLERANCE: Tolerance = { relative: 1e-2, of: 'p99', sign: 0.999 };
 
 export interface Verdict {
   pass: boolean;
@@ -117,15 +130,17 @@ export function judge(rows: readonly Row[], tol: Tolerance = FP32_TOLERANCE): Ve
   const meanIoU = ious.reduce((s, v) => s + v, 0) / ious.length;
   const minIoU = Math.min(...ious);
   const worst = (f: (r: Row) => number) => rows.reduce((m, r) => (Number.isNaN(f(r)) || f(r) > m ? f(r) : m), 0);
-  const maxRelative = worst((r) => r.relativeDiff);
+  const measure = (r: Row) => (tol.of === 'max' ? r.relativeDiff : r.relativeP99);
+  const maxRelative = worst(measure);
   const band = rows.reduce((s, r) => s + r.bandPixels, 0);
   const agree = rows.reduce((s, r) => s + r.bandAgree, 0);
   const signAgreement = band === 0 ? 1 : agree / band;
   const reasons: string[] = [];
   if (!(maxRelative <= tol.relative)) {
-    const off = rows.filter((r) => !(r.relativeDiff <= tol.relative));
-    const at = off.slice(0, 4).map((r) => `step ${r.step} ${r.pass} ${r.slice}/obj ${r.object} (${r.maxLogitDiff.toExponential(2)} of ${r.logitRange.toFixed(1)})`).join(', ');
-    reasons.push(`logits differ by up to ${maxRelative.toExponential(2)} of their range (allowed ${tol.relative.toExponential(0)}) on ${off.length} of ${rows.length} slices: ${at}${off.length > 4 ? ', …' : ''}`);
+    const off = rows.filter((r) => !(measure(r) <= tol.relative));
+    const at = off.slice(0, 4).map((r) => `step ${r.step} ${r.pass} ${r.slice}/obj ${r.object} (${(measure(r) * Math.max(r.logitRange, 1)).toExponential(2)} of ${r.logitRange.toFixed(1)})`).join(', ');
+    const what = tol.of === 'max' ? 'logits differ by up to' : '99 % of the pixels\' logits differ by up to';
+    reasons.push(`${what} ${maxRelative.toExponential(2)} of their range (allowed ${tol.relative.toExponential(0)}) on ${off.length} of ${rows.length} slices: ${at}${off.length > 4 ? ', …' : ''}`);
   }
   if (!(signAgreement >= tol.sign)) {
     reasons.push(`${band - agree} of ${band} pixels near the boundary turn over (sign agreement ${signAgreement.toFixed(5)} < ${tol.sign})`);
