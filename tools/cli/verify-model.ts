@@ -89,7 +89,7 @@ async function verify(args: string[]): Promise<number> {
   }
   const v = judge(rows, tol);
   const maxScore = Math.max(...rows.map((r) => r.scoreDiff));
-  out(`${rows.length} step × slice × object results in ${((performance.now() - t0) / 1000).toFixed(1)} s: max Δlogit ${v.maxLogitDiff.toExponential(2)} (${v.maxRelative.toExponential(2)} of the range), sign agreement near 0 ${v.signAgreement.toFixed(5)}, max Δscore ${maxScore.toExponential(2)}; IoU mean ${v.meanIoU.toFixed(4)}, min ${v.minIoU.toFixed(4)}`);
+  out(`${rows.length} step × slice × object results in ${((performance.now() - t0) / 1000).toFixed(1)} s: max Δlogit ${v.maxLogitDiff.toExponential(2)}, judged: ${tol.of === 'max' ? 'largest' : '99th-percentile'} difference ${v.maxRelative.toExponential(2)} of the range, sign agreement near 0 ${v.signAgreement.toFixed(5)}, max Δscore ${maxScore.toExponential(2)}; IoU mean ${v.meanIoU.toFixed(4)}, min ${v.minIoU.toFixed(4)}`);
   if (failed !== null) {
     out(`FAIL: the engine stopped after ${rows.length} of ${trace.meta.records.length} results: ${failed}`);
     return 1;

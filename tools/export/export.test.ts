@@ -104,7 +104,7 @@ describe.skipIf(missing !== null)('export → PyTorch trace → verify-model (ra
     const v = verify(trace);
     expect(v.code, v.out).toBe(0);
     expect(v.out).toMatch(/PASS/);
-    expect(Number(/\(([\d.e+-]+) of the range\)/.exec(v.out)?.[1])).toBeLessThan(1e-4);
+    expect(Number(/judged: largest difference ([\d.e+-]+) of the range/.exec(v.out)?.[1])).toBeLessThan(1e-4);
   }, 1_800_000);
 
   // Issue 17: each bug of the old engine fails the logit verdict on this trace (the IoU did not see bug 2).
