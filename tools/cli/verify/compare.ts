@@ -108,9 +108,10 @@ export const FP32_TOLERANCE: Tolerance = { relative: 1e-4, of: 'max', sign: 0.99
  * fp16 weights (fp32 compute) against the fp32 checkpoint: the weights differ, and where that
  * turns a near-zero pixel over, hole filling and sprinkle removal set it to ±0.1, so the largest
  * difference is ~0.1–0.25 whatever the bank does. Judged on what 99 % of the pixels stay within
- * (a bank error moves them all) and on the sign near the boundary.
+ * (a bank error moves them all) and on the sign near the boundary. The random-init SAM 2.1
+ * tiny's fp16 export stays within 2.2e-4 on the 60-slice trace; the old retention reaches 1e-2.
  */
-export const FP16_TOLERANCE: Tolerance = { relative: 1e-2, of: 'p99', sign: 0.999 };
+export const FP16_TOLERANCE: Tolerance = { relative: 2e-3, of: 'p99', sign: 0.999 };
 
 export interface Verdict {
   pass: boolean;
