@@ -66,7 +66,8 @@ export async function runSteps(input: StepsInput, graphs: Sam2Graphs, manifest: 
   const realAttend = graphs.attend.bind(graphs);
   if (ablate === 'memory') graphs.attend = (f, memory, pos, rows) => realAttend(f, new Float32Array(memory.length), pos, rows);
   const realPointers = graphs.pointerPositions.bind(graphs);
-  if (ablate === 'pointers') graphs.pointerPositions = (d) => realPointers(d.length > 16 ? d.slice(0, 16) : d);
+  const slots = graphs.pointerSlots; // the manifest's maxObjectPointers, which the old engine padded to
+  if (ablate === 'pointers') graphs.pointerPositions = (d) => realPointers(d.length > slots ? d.slice(0, slots) : d);
   const lowOf = (d: DecoderOutput) => decoderToMask(d.lowRes, d.candidates, d.iou, d.objectScore, d.lowResSide, DEFAULT_MAX_HOLE_AREA, w, h).low;
   /** The low-res logits a conditioning slice was last given, handed out again when a pass reuses it. */
   const promptLow = new Map<string, Float32Array>();

@@ -12,11 +12,12 @@ from .presets import ExportError
 def pick_seed(a, preset, size) -> int:
     """The first seed from a.seed whose prompt masks all cover 5-60 % of their slice: agreement on whole-slice masks proves little."""
     from .build import build
-    from .trace import mask_fractions
+    from .trace import mask_fractions, trace_input
 
+    slab, _, _, steps = trace_input(a)  # read once for every seed
     for seed in range(a.seed, a.seed + a.pick_seed):
         model, _ = build(preset, size, None, seed)
-        f = mask_fractions(model, a, size)
+        f = mask_fractions(model, slab, steps, size)
         print(f"seed {seed}: prompt masks cover {', '.join(f'{100 * x:.0f}%' for x in f)} of their slices")
         if all(0.05 <= x <= 0.60 for x in f):
             return seed

@@ -131,14 +131,9 @@ def write_trace(a, preset, size, model) -> None:
     import sam2.sam2_video_predictor as svp
 
     out = a.trace
-    os.makedirs(out, exist_ok=True)
-    slab, krange, source = trace_slab(a, out)
+    slab, krange, source, steps = trace_input(a)
     n, h, w = slab.shape
     window = window_of(slab)
-    if a.trace_script:
-        steps = check_steps(json.load(open(a.trace_script)), n)
-    else:
-        steps = default_steps(json.load(open(a.trace_prompts)) if a.trace_prompts else default_prompts(n, h, w))
     images = model_inputs(slab, window, size, IMAGENET_MEAN, IMAGENET_STD)
     svp.load_video_frames = lambda **k: (images, h, w)  # our frames, as the engine makes them
 
@@ -233,23 +228,28 @@ def write_trace(a, preset, size, model) -> None:
     print(f"trace: {len(records)} records ({empty} empty masks) in {len(steps)} steps on {n} slices in {seconds:.0f} s -> {out}")
 
 
-def trace_slab(a, out: str):
+def trace_input(a):
+    """The slab (a DICOM folder converted into the trace folder) and the steps to run on it."""
+    os.makedirs(a.trace, exist_ok=True)
     path = a.trace_volume or os.path.join(os.path.dirname(__file__), "..", "..", "..", DEFAULT_VOLUME)
     path = os.path.abspath(path)
     if os.path.isdir(path):
-        path = dicom_to_nifti(path, out)
-    return load_slab(path, a.trace_slices)
+        path = dicom_to_nifti(path, a.trace)
+    slab, krange, source = load_slab(path, a.trace_slices)
+    n, h, w = slab.shape
+    if a.trace_script:
+        steps = check_steps(json.load(open(a.trace_script)), n)
+    else:
+        steps = default_steps(json.load(open(a.trace_prompts)) if a.trace_prompts else default_prompts(n, h, w))
+    return slab, krange, source, steps
 
 
-def mask_fractions(model, a, size: int) -> List[float]:
+def mask_fractions(model, slab, steps, size: int) -> List[float]:
     """Each prompt step of the trace's script on its own (no propagation): its mask's share of the slice, for --pick-seed."""
     import torch
     import sam2.sam2_video_predictor as svp
 
-    slab, _, _ = trace_slab(a, a.trace)
     n, h, w = slab.shape
-    steps = check_steps(json.load(open(a.trace_script)), n) if a.trace_script else default_steps(
-        json.load(open(a.trace_prompts)) if a.trace_prompts else default_prompts(n, h, w))
     images = model_inputs(slab, window_of(slab), size, IMAGENET_MEAN, IMAGENET_STD)
     svp.load_video_frames = lambda **k: (images, h, w)
     fractions = []

@@ -8,7 +8,7 @@
 
 import type { PropagationWork } from './propagate.ts';
 
-export const ENCODER_GRAPH = 'vision_encoder';
+const ENCODER_GRAPH = 'vision_encoder';
 
 export class PropagationClock {
   readonly #encoder: number[] = [];
