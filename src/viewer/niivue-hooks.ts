@@ -26,6 +26,13 @@ export const DISPLAY_TEXTURE = '__slicesamDisplayTexture';
 export const FAST_RANGE = '__slicesamFastRange';
 
 /**
+ * globalThis property: `{ buffer, min, max }`, the least and greatest voxel of the image whose
+ * voxels are `buffer`, known already (io measured them off the main thread): with FAST_RANGE,
+ * NiiVue takes them instead of its pass (set only while the viewer creates the image).
+ */
+export const KNOWN_RANGE = '__slicesamKnownRange';
+
+/**
  * WebGL context property: a function NiiVue's refreshDrawing calls to upload the drawing,
  * `(texture, drawing, dims) => boolean`, with the drawing texture bound; true means it was
  * uploaded (NiiVue then skips its own upload of the whole volume).

@@ -6,9 +6,10 @@
  * shader, how the label drawing is uploaded, and NiiVue's undo snapshots.
  */
 import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
+import type { VoxelRange } from '../shared/voxel-range.ts';
 import { DisplayColours } from './display-colours.ts';
 import type { DrawingUploads } from './drawing-upload.ts';
-import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, PAIRED_AS_IS, SKIP_GRADIENT } from './niivue-hooks.ts';
+import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, KNOWN_RANGE, PAIRED_AS_IS, SKIP_GRADIENT } from './niivue-hooks.ts';
 import { isSoftwareRenderer, rendererName } from './renderer.ts';
 import { SLICE_SHADER } from './slice-shader.ts';
 import type { DisplayMode, DisplayRange } from './viewer-types.ts';
@@ -76,11 +77,13 @@ export function hookDisplay(nv: Niivue, display: Exclude<DisplayMode, 'auto'>, u
 /**
  * A NiiVue image from a NIfTI .hdr / .img pair in memory (io's encodeNiftiPair), taking the
  * image buffer as its voxels without a copy (the readNifti patch; a 60 MB series cost two
- * copies as one .nii file). Without a range, NiiVue picks a robust one.
+ * copies as one .nii file). Without a range, NiiVue picks a robust one. `voxels`: the image's least
+ * and greatest voxel where known (spares NiiVue a pass over them).
  */
-export async function imageFromPair(pair: { header: ArrayBuffer; image: ArrayBuffer }, range?: DisplayRange): Promise<NVImage> {
+export async function imageFromPair(pair: { header: ArrayBuffer; image: ArrayBuffer }, range?: DisplayRange, voxels?: VoxelRange): Promise<NVImage> {
   const hooks = globalThis as Record<string, unknown>;
   hooks[PAIRED_AS_IS] = pair.image;
+  hooks[KNOWN_RANGE] = voxels ? { buffer: pair.image, min: voxels.min, max: voxels.max } : null;
   try {
     // NiiVue picks its reader by the name's extension.
     const image = await NVImage.new(
@@ -92,6 +95,8 @@ export async function imageFromPair(pair: { header: ArrayBuffer; image: ArrayBuf
     image.url = 'volume.nii';
     return image;
   } finally {
-    hooks[PAIRED_AS_IS] = null;
+    // Another image may have been started meanwhile: its hooks stay.
+    if (hooks[PAIRED_AS_IS] === pair.image) hooks[PAIRED_AS_IS] = null;
+    if ((hooks[KNOWN_RANGE] as { buffer?: unknown } | null)?.buffer === pair.image) hooks[KNOWN_RANGE] = null;
   }
 }

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { patchCalMinMax, patchGradientGL, patchNiivue, patchReadNifti, patchRefreshDrawing, patchRefreshLayers } from './niivue-patches.ts';
-import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, PAIRED_AS_IS, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
+import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, KNOWN_RANGE, PAIRED_AS_IS, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -142,6 +142,41 @@ return calMinMax;`;
       expect(calMinMax(image())).toBe('niivue');
     } finally {
       g[FAST_RANGE] = was;
+    }
+  });
+
+  it('takes a known range for exactly the image it names, measures anything else', () => {
+    const code = `function intensityRaw2Scaled(nvImage, raw) { return raw * nvImage.hdr.scl_slope + nvImage.hdr.scl_inter; }
+function calMinMax(nvImage, vol = Number.POSITIVE_INFINITY, isBorder = true) {
+  let mn = Number.POSITIVE_INFINITY;
+  return 'niivue';
+}
+return calMinMax;`;
+    const calMinMax = new Function('cmapper', patchCalMinMax(code))({ colormapFromKey: () => ({}) }) as (im: Record<string, unknown>) => unknown;
+    const voxels = Int16Array.from([4, -3, 9, 2]);
+    const image = (img: Int16Array): Record<string, unknown> => ({
+      trustCalMinMax: true, _colormap: 'gray', frame4D: 0, hdr: { cal_min: 0, cal_max: 5, scl_slope: 1, scl_inter: 0, dims: [3, 2, 2, 1] }, img,
+    });
+    const g = globalThis as Record<string, unknown>;
+    const was = [g[FAST_RANGE], g[KNOWN_RANGE]];
+    try {
+      g[FAST_RANGE] = true;
+      // a known range is taken as it is (here deliberately not the voxels' own, to see that no pass ran)
+      g[KNOWN_RANGE] = { buffer: voxels.buffer, min: -100, max: 100 };
+      const known = image(voxels);
+      calMinMax(known);
+      expect([known.global_min, known.global_max]).toEqual([-100, 100]);
+      // another image's buffer: its own voxels are measured
+      const other = image(Int16Array.from([7, 1, 3, 5]));
+      calMinMax(other);
+      expect([other.global_min, other.global_max]).toEqual([1, 7]);
+      // no range known: measured
+      g[KNOWN_RANGE] = null;
+      const plain = image(voxels);
+      calMinMax(plain);
+      expect([plain.global_min, plain.global_max]).toEqual([-3, 9]);
+    } finally {
+      [g[FAST_RANGE], g[KNOWN_RANGE]] = was;
     }
   });
 });

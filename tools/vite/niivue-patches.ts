@@ -9,8 +9,9 @@
  *  - refreshLayers: the background volume's colours may come from the viewer (DISPLAY_TEXTURE,
  *    computed on the CPU) instead of an upload of the raw voxels plus NiiVue's orient pass,
  *    one draw per slice into a 3D texture (2.3 of 3.4 s of GL work for that series).
- *  - calMinMax: with a trusted display range, the global minimum and maximum come from one
- *    tight loop (FAST_RANGE) instead of a copy of the central region (150 ms).
+ *  - calMinMax: with a trusted display range, the global minimum and maximum come from io's
+ *    measure (KNOWN_RANGE) or one tight loop (FAST_RANGE) instead of a copy of the central
+ *    region (150 ms).
  *  - readNifti: the viewer's image of a .hdr / .img pair is NiiVue's voxels as it is, not a
  *    copy (a 60 MB copy, 0.2 s, when a case opens).
  *  - refreshDrawing: the label drawing goes to the GPU through the viewer (DRAWING_UPLOAD),
@@ -24,7 +25,7 @@
  */
 import type { Plugin } from 'vite';
 
-import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, PAIRED_AS_IS, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
+import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, KNOWN_RANGE, PAIRED_AS_IS, SKIP_GRADIENT } from '../../src/viewer/niivue-hooks.ts';
 
 const MODULE = /[\\/]@niivue[\\/]niivue[\\/]build[\\/]niivue[\\/]index\.js$/;
 
@@ -82,7 +83,11 @@ export function patchCalMinMax(code: string): string {
       const fastImg = nvImage.img.subarray(fastVol * fastN, (fastVol + 1) * fastN);
       let fastMn = Infinity;
       let fastMx = -Infinity;
-      for (let i = 0; i < fastImg.length; i++) {
+      const fastKnown = globalThis.${KNOWN_RANGE};
+      if (fastKnown && fastKnown.buffer === fastImg.buffer && fastImg.length === nvImage.img.length) {
+        fastMn = fastKnown.min;
+        fastMx = fastKnown.max;
+      } else for (let i = 0; i < fastImg.length; i++) {
         const v = fastImg[i];
         if (v < fastMn) fastMn = v;
         if (v > fastMx) fastMx = v;

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { cancellableCall } from '../../shared/cancellable-call.ts';
+import { rememberVoxelRange } from '../../shared/voxel-range.ts';
 import type { Volume } from '../../shared/volume.ts';
 import {
   isIoErrorData,
@@ -69,8 +70,10 @@ export class IoClient {
   }
 
   /** Read a scanned volume's voxels; the buffer arrives transferred. */
-  load(volumeId: string, options: CallOptions = {}): Promise<Volume> {
-    return this.#call(options, (id, progress) => this.#api.load(id, volumeId, progress));
+  async load(volumeId: string, options: CallOptions = {}): Promise<Volume> {
+    const { volume, range } = await this.#call(options, (id, progress) => this.#api.load(id, volumeId, progress));
+    if (range) rememberVoxelRange(volume.data, range); // voxelRange(volume.data) is then free
+    return volume;
   }
 
   dispose(): void {
