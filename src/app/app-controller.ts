@@ -14,6 +14,8 @@
  * - bias-correction.ts: N4 of the open case
  * - shell-view.ts, about.ts: what the shell shows
  */
+import { IDENTITY } from '../io/geometry.ts';
+import { encodeNiftiPair } from '../io/nifti/write.ts';
 import type { IoClient } from '../io/worker/client.ts';
 import type { Volume } from '../shared/volume.ts';
 import type { SliceSamApp } from '../ui/app-shell.ts';
@@ -127,6 +129,8 @@ export class AppController {
       drawTool: () => this.tools.tool,
       render: () => this.#render(),
     });
+    // While the folder is still scanned: a blank volume drawn once, so that a software GL has its pipelines built before the first case.
+    if (!this.case.volume) void viewer.warmUp(encodeNiftiPair({ data: new Uint8Array(16 ** 3), datatype: 'uint8', dims: [16, 16, 16], affine: IDENTITY }));
     viewer.onLabelsChange = () => this.case.changed();
     viewer.onChange = () => {
       this.#annotation?.refreshMarks();

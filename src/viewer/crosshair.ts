@@ -6,6 +6,7 @@
  * fill and prompts already did. A plain click, the slice keys and the confidence strip move it.
  */
 import type { Niivue } from '@niivue/niivue';
+import type { Vec3 } from '../shared/volume.ts';
 import type { DrawScheduler } from './draw-scheduler.ts';
 
 /** Line thickness in CSS pixels, and the gap about the centre in multiples of the line's radius (NiiVue's crosshairGap). */
@@ -76,4 +77,12 @@ export class Crosshair {
     nv.crosshairs3D = null; // rebuilt at the new width
     return true;
   }
+}
+
+/** The first three numbers of what NiiVue reports as a position or a size, or null. */
+export function vec3(value: unknown): Vec3 | null {
+  if (value == null || typeof (value as ArrayLike<unknown>).length !== 'number') return null;
+  const a = Array.from(value as ArrayLike<unknown>);
+  if (a.length < 3 || !a.slice(0, 3).every((n) => typeof n === 'number')) return null;
+  return [a[0] as number, a[1] as number, a[2] as number];
 }

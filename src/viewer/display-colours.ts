@@ -36,6 +36,8 @@ export class DisplayColours {
   /** Colour computations in flight. */
   #work = 0;
   #counts = { cpu: 0, niivue: 0, inWorker: 0, shownOnly: 0, shownFirst: 0 };
+  /** An image drawn only to build the GL's pipelines ahead (gl-warm-up.ts): its colours are not counted. */
+  quiet: unknown = null;
   /** The image last given a colour texture: a new one may be shown planes first. */
   #textured: unknown = null;
   /**
@@ -65,6 +67,10 @@ export class DisplayColours {
    */
   counts(): { cpu: number; niivue: number; inWorker: number; shownOnly: number; shownFirst: number } {
     return { ...this.#counts };
+  }
+
+  #count(image: unknown, kind: 'cpu' | 'niivue' | 'inWorker' | 'shownOnly' | 'shownFirst'): void {
+    if (image !== this.quiet) this.#counts[kind]++;
   }
 
   /** Whether colours are being computed (the screen shows the old ones until then), or the shown volume's are still partial. */
@@ -134,7 +140,7 @@ export class DisplayColours {
     this.#textured = image;
     this.#partial = null;
     if (!spec) {
-      this.#counts.niivue++;
+      this.#count(image, 'niivue');
       return null;
     }
     const prepared = this.#prepared;
@@ -143,7 +149,7 @@ export class DisplayColours {
     const dims: [number, number, number] = [spec.mapping.dimsRAS[1]!, spec.mapping.dimsRAS[2]!, spec.mapping.dimsRAS[3]!];
     if (prepared && prepared.image === image && prepared.key === spec.key) {
       greyAlpha = prepared.greyAlpha;
-      this.#counts.inWorker++;
+      this.#count(image, 'inWorker');
     } else if (opened && (voxels as RawVoxels).length >= dims[0] * dims[1] * dims[2] && this.shownFirst?.()) {
       greyAlpha = null; // the planes on screen only, just below
     } else {
@@ -153,10 +159,10 @@ export class DisplayColours {
     if (!greyAlpha) {
       this.#partial = { image, key: spec.key, planes: [new Set(), new Set(), new Set()] };
       this.#paintPlanes(texture, spec, voxels as RawVoxels, this.nv.scene.crosshairPos, this.#partial.planes);
-      this.#counts.shownFirst++;
+      this.#count(image, 'shownFirst');
       this.#fillLater(image);
     } else {
-      this.#counts.cpu++;
+      this.#count(image, 'cpu');
     }
     return texture;
   }
@@ -201,7 +207,7 @@ export class DisplayColours {
     }
     if (done.size < nz) return true;
     this.#partial = null;
-    this.#counts.cpu++;
+    this.#count(partial.image, 'cpu');
     return false;
   }
 
@@ -321,7 +327,7 @@ export class DisplayColours {
     if ((image.img as RawVoxels).length < dims[0]! * dims[1]! * dims[2]!) return false;
     this.#paintPlanes(texture, spec, image.img as RawVoxels, at);
     if (this.#partial?.image === image) this.#partial = { image, key: spec.key, planes: [new Set(), new Set(), new Set()] };
-    this.#counts.shownOnly++;
+    this.#count(image, 'shownOnly');
     return true;
   }
 

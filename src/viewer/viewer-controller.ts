@@ -4,20 +4,21 @@
  * crosshair, and reports read-only state. Volumes arrive as a NIfTI header and image (the app
  * encodes them with io's writer), so NiiVue sees exactly the geometry a label will get.
  *
- * The jobs it hands out, each in its own module: when the scene is drawn
- * (draw-scheduler.ts), the label layer (label-drawing.ts), the tiles on screen
- * (view-tiles.ts, view-layout.ts), the intensity window (display-window.ts) and its right-drag
- * and readout (window-drag.ts), zoom and pan (view-navigation.ts), the crosshair
- * (crosshair.ts), NiiVue's setup and display hooks (niivue-setup.ts), and box / point prompts
- * (prompt-layer.ts).
+ * The jobs it hands out, each in its own module: when the scene is drawn (draw-scheduler.ts),
+ * the label layer (label-drawing.ts), the tiles on screen (view-tiles.ts, view-layout.ts), the
+ * intensity window (display-window.ts) and its right-drag and readout (window-drag.ts), zoom and
+ * pan (view-navigation.ts), the crosshair (crosshair.ts), NiiVue's setup and display hooks
+ * (niivue-setup.ts), box / point prompts (prompt-layer.ts), a first draw ahead (gl-warm-up.ts).
  */
 import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
+import type { VoxelRange } from '../shared/voxel-range.ts';
 import type { Vec3 } from '../shared/volume.ts';
-import { Crosshair } from './crosshair.ts';
+import { Crosshair, vec3 } from './crosshair.ts';
 import type { DisplayColours } from './display-colours.ts';
 import { DisplayWindow } from './display-window.ts';
 import { DrawScheduler } from './draw-scheduler.ts';
 import { DrawingUploads } from './drawing-upload.ts';
+import { GlWarmUp } from './gl-warm-up.ts';
 import { LabelDrawing, rasMapping } from './label-drawing.ts';
 import { rasToNativeIndexer } from './label-layer.ts';
 import { createNiivue, hookDisplay, imageFromPair, resolveDisplay } from './niivue-setup.ts';
@@ -29,13 +30,6 @@ import { WindowDrag } from './window-drag.ts';
 
 export type { PromptGesture, PromptMark, PromptTool, ViewPlane } from './prompt-layer.ts';
 export type * from './viewer-types.ts';
-
-function vec3(value: unknown): Vec3 | null {
-  if (value == null || typeof (value as ArrayLike<unknown>).length !== 'number') return null;
-  const a = Array.from(value as ArrayLike<unknown>);
-  if (a.length < 3 || !a.slice(0, 3).every((n) => typeof n === 'number')) return null;
-  return [a[0] as number, a[1] as number, a[2] as number];
-}
 
 export class ViewerController {
   #nv: Niivue | null = null;
@@ -56,6 +50,7 @@ export class ViewerController {
   #navigation: ViewNavigation | null = null;
   #windowDrag: WindowDrag | null = null;
   #crosshairLine: Crosshair | null = null;
+  #warmUp: GlWarmUp | null = null;
   /** Called with the diff of each pen or eraser stroke. */
   onStroke: ((diff: LabelDiff) => void) | null = null;
   /** Every change to the label map (strokes, edits, undo/redo; 'before': values went back to diff.before), in native voxel indices. Not for setLabels. */
@@ -80,7 +75,7 @@ export class ViewerController {
     nv.addEventListener(
       'locationChange',
       (event) => {
-        if (crosshair.keeping) return; // a brush or eraser click: the crosshair stays (crosshair.ts)
+        if (crosshair.keeping || this.#warmUp?.image) return; // a brush or eraser click: the crosshair stays (crosshair.ts)
         const detail = event.detail as { mm?: unknown; vox?: unknown } | null;
         const mm = vec3(detail?.mm);
         const vox = vec3(detail?.vox);
@@ -102,6 +97,7 @@ export class ViewerController {
     const pen = nv as unknown as { drawPenAxCorSag: number; drawPenLocation: number[] };
     this.#drawingUploads.penPlane = () => (this.#labels.stroking ? { axCorSag: pen.drawPenAxCorSag, voxel: pen.drawPenLocation } : null);
     this.#colours = colours;
+    this.#warmUp = new GlWarmUp(nv, this.#frames, colours);
     colours.shownFirst = () => !this.#tiles.renderOnScreen;
     colours.onFilled = () => {
       this.#tiles.refreshGradient(nv); // a 3D render put on screen meanwhile is lit from the whole volume
@@ -137,11 +133,11 @@ export class ViewerController {
    * Replace whatever is shown with this volume, a NIfTI .hdr / .img pair in memory (io's
    * encodeNiftiPair): NiiVue takes the image buffer as its voxels, without a copy (a 60 MB
    * series cost two copies as one .nii file). `name` is for display only. Without a range,
-   * NiiVue picks a robust one.
+   * NiiVue picks a robust one. `voxels`: the least and greatest voxel, where known.
    */
-  async showNifti(pair: { header: ArrayBuffer; image: ArrayBuffer }, name: string, range?: DisplayRange): Promise<void> {
+  async showNifti(pair: { header: ArrayBuffer; image: ArrayBuffer }, name: string, range?: DisplayRange, voxels?: VoxelRange): Promise<void> {
     const nv = this.#require();
-    const image = await imageFromPair(pair, range);
+    const image = await imageFromPair(pair, range, voxels);
     this.#frames.batched(() => {
       // The drawing belongs to the old grid: drop it before the new volume arrives.
       if (nv.drawBitmap) nv.closeDrawing();
@@ -155,6 +151,11 @@ export class ViewerController {
     this.#name = name;
     this.#crosshair = null;
     this.#windowChanged();
+  }
+
+  /** Draw a small blank volume once before any case is shown (gl-warm-up.ts); nothing of it is reported. */
+  async warmUp(pair: { header: ArrayBuffer; image: ArrayBuffer }): Promise<void> {
+    if (await this.#warmUp?.run(pair)) this.#frames.drawNextFrame();
   }
 
   /** Show nothing. */
@@ -351,12 +352,13 @@ export class ViewerController {
   }
 
   state(): ViewerState {
-    const image = this.#nv?.volumes[0];
+    const first = this.#nv?.volumes[0];
+    const image = first && first !== this.#warmUp?.image ? first : undefined;
     const dims = image?.hdr?.dims;
     const pixDims = image?.hdr?.pixDims;
     return {
       ready: this.#nv !== null,
-      volumeCount: this.#nv?.volumes.length ?? 0,
+      volumeCount: image ? this.#nv!.volumes.length : 0,
       name: image ? this.#name : null,
       dims: dims ? vec3(dims.slice(1, 4)) : null,
       spacing: pixDims ? vec3(pixDims.slice(1, 4)) : null,
