@@ -129,6 +129,8 @@ interface UiBenchState {
    */
   afterEvent: <R extends Settled>(type: string, accept: (e: Event) => boolean, rec: R, start: () => void, test: () => boolean, timeoutMs: number) => Promise<R>;
   open?: { rec: OpenRecord; done: Promise<void> };
+  /** A fresh open record: the next click starts it (a case opened from the list). */
+  armOpen?: () => void;
   box?: { rec: BoxRecord; done: Promise<BoxRecord> };
   scroll?: { rec: ScrollRecord; stop: () => void };
   windowMove?: Promise<WindowMoveRecord>;
@@ -195,9 +197,14 @@ export function installWatch(): string[] {
   }).observe({ type: 'longtask', buffered: false });
 
   let resolveOpen!: () => void;
-  const open: OpenRecord = { t0: null, busy: [], shownAt: null, gpuDoneAt: null, paintedAt: null, volumeCountAtShown: null, longTasks: [], problems };
-  S.open = { rec: open, done: new Promise<void>((r) => { resolveOpen = r; }) };
+  let open!: OpenRecord;
   let sawDisplaying = false;
+  S.armOpen = () => {
+    open = { t0: null, busy: [], shownAt: null, gpuDoneAt: null, paintedAt: null, volumeCountAtShown: null, longTasks: [], problems };
+    sawDisplaying = false;
+    S.open = { rec: open, done: new Promise<void>((r) => { resolveOpen = r; }) };
+  };
+  S.armOpen();
 
   window.addEventListener('click', () => { if (open.t0 === null) open.t0 = now(); }, true);
 
