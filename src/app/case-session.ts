@@ -9,7 +9,6 @@
 import * as persistence from '../cohort/persistence.ts';
 import * as queue from '../cohort/queue.ts';
 import { encodeNiftiPair } from '../io/nifti/write.ts';
-import { voxelRange } from '../shared/voxel-range.ts';
 import { IoError, type IoClient } from '../io/worker/client.ts';
 import type { Volume } from '../shared/volume.ts';
 import type { SaveSummary } from '../ui/types.ts';
@@ -118,7 +117,7 @@ export class CaseSession {
       tasks.progress(signal, source.paths.length, source.paths.length, `Displaying ${entry.name}…`);
       // The window is chosen before the volume goes to the GPU: changing it afterwards re-uploads it.
       const window = display.chooseWindow(shown, shown !== volume);
-      if (viewer) await viewer.showNifti(encodeNiftiPair(shown), entry.name, window, voxelRange(shown.data));
+      if (viewer) await viewer.showNifti(encodeNiftiPair(shown), entry.name, window);
       signal.throwIfAborted();
       this.#volume = volume;
       const start = await startingLabels(this.host.io, session, entry, source, volume, (...m) => tasks.message(...m));
@@ -234,7 +233,7 @@ export class CaseSession {
     const labels = viewer.labels();
     const at = viewer.crosshairMm();
     const window = this.host.display.chooseWindow(volume, image === 'corrected');
-    await viewer.showNifti(encodeNiftiPair(volume), entry.name, window, voxelRange(volume.data));
+    await viewer.showNifti(encodeNiftiPair(volume), entry.name, window);
     viewer.setLabels(labels && labels.some((v) => v !== 0) ? labels : null);
     if (at) {
       // Back on the voxel it was on (a position between two slices could tip to the other one).

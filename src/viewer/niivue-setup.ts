@@ -6,7 +6,6 @@
  * shader, how the label drawing is uploaded, and NiiVue's undo snapshots.
  */
 import { Niivue, NVImage, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
-import type { VoxelRange } from '../shared/voxel-range.ts';
 import { DisplayColours } from './display-colours.ts';
 import type { DrawingUploads } from './drawing-upload.ts';
 import { DISPLAY_TEXTURE, DRAWING_UPLOAD, FAST_RANGE, KNOWN_RANGE, PAIRED_AS_IS, SKIP_GRADIENT } from './niivue-hooks.ts';
@@ -77,10 +76,10 @@ export function hookDisplay(nv: Niivue, display: Exclude<DisplayMode, 'auto'>, u
 /**
  * A NiiVue image from a NIfTI .hdr / .img pair in memory (io's encodeNiftiPair), taking the
  * image buffer as its voxels without a copy (the readNifti patch; a 60 MB series cost two
- * copies as one .nii file). Without a range, NiiVue picks a robust one. `voxels`: the image's least
- * and greatest voxel where known (spares NiiVue a pass over them).
+ * copies as one .nii file). Without a range, NiiVue picks a robust one. `voxels`: what NiiVue takes
+ * as the image's least and greatest voxel instead of a pass over them (voxel-range-later.ts).
  */
-export async function imageFromPair(pair: { header: ArrayBuffer; image: ArrayBuffer }, range?: DisplayRange, voxels?: VoxelRange): Promise<NVImage> {
+export async function imageFromPair(pair: { header: ArrayBuffer; image: ArrayBuffer }, range?: DisplayRange, voxels?: DisplayRange): Promise<NVImage> {
   const hooks = globalThis as Record<string, unknown>;
   hooks[PAIRED_AS_IS] = pair.image;
   hooks[KNOWN_RANGE] = voxels ? { buffer: pair.image, min: voxels.min, max: voxels.max } : null;

@@ -11,7 +11,6 @@
  * (niivue-setup.ts), box / point prompts (prompt-layer.ts), a first draw ahead (gl-warm-up.ts).
  */
 import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
-import type { VoxelRange } from '../shared/voxel-range.ts';
 import type { Vec3 } from '../shared/volume.ts';
 import { Crosshair, vec3 } from './crosshair.ts';
 import type { DisplayColours } from './display-colours.ts';
@@ -25,6 +24,7 @@ import { createNiivue, hookDisplay, imageFromPair, resolveDisplay } from './niiv
 import { PromptLayer, type PromptGesture, type PromptMark, type PromptTool, type ViewPlane } from './prompt-layer.ts';
 import { ViewNavigation } from './view-navigation.ts';
 import { ViewTiles } from './view-tiles.ts';
+import { measureRangeLater } from './voxel-range-later.ts';
 import type { CrosshairLocation, DisplayMode, DisplayRange, DrawMode, LabelAccess, LabelColor, LabelDiff, ViewAction, ViewerOptions, ViewerState, ViewLayout } from './viewer-types.ts';
 import { WindowDrag } from './window-drag.ts';
 
@@ -77,8 +77,7 @@ export class ViewerController {
       (event) => {
         if (crosshair.keeping || this.#warmUp?.image) return; // a brush or eraser click: the crosshair stays (crosshair.ts)
         const detail = event.detail as { mm?: unknown; vox?: unknown } | null;
-        const mm = vec3(detail?.mm);
-        const vox = vec3(detail?.vox);
+        const [mm, vox] = [vec3(detail?.mm), vec3(detail?.vox)];
         this.#crosshair = mm && vox ? { mm, vox } : null;
         this.#onChange?.();
       },
@@ -133,11 +132,11 @@ export class ViewerController {
    * Replace whatever is shown with this volume, a NIfTI .hdr / .img pair in memory (io's
    * encodeNiftiPair): NiiVue takes the image buffer as its voxels, without a copy (a 60 MB
    * series cost two copies as one .nii file). `name` is for display only. Without a range,
-   * NiiVue picks a robust one. `voxels`: the least and greatest voxel, where known.
+   * NiiVue picks a robust one; with one, its voxels' range is measured later (voxel-range-later.ts).
    */
-  async showNifti(pair: { header: ArrayBuffer; image: ArrayBuffer }, name: string, range?: DisplayRange, voxels?: VoxelRange): Promise<void> {
+  async showNifti(pair: { header: ArrayBuffer; image: ArrayBuffer }, name: string, range?: DisplayRange): Promise<void> {
     const nv = this.#require();
-    const image = await imageFromPair(pair, range, voxels);
+    const image = await imageFromPair(pair, range, range);
     this.#frames.batched(() => {
       // The drawing belongs to the old grid: drop it before the new volume arrives.
       if (nv.drawBitmap) nv.closeDrawing();
@@ -148,6 +147,7 @@ export class ViewerController {
       // shows and paints one of them, and world-to-voxel rounding elsewhere may pick the other.
       nv.scene.crosshairPos = nv.vox2frac(nv.frac2vox(nv.scene.crosshairPos));
     });
+    if (range) void measureRangeLater(image as never, () => nv.volumes[0] === image);
     this.#name = name;
     this.#crosshair = null;
     this.#windowChanged();

@@ -8,12 +8,8 @@
  *     whether int16 or uint16 holds the results;
  *   - otherwise: stored as they are, each slice's range noted (measured only
  *     where BitsStored leaves the output type open) for rescaleVolume.
- * Where the stored values are the volume's (no scaling), each slice is also measured as it
- * arrives, in the time the reads leave free, and the volume's range remembered for the viewer
- * (shared/voxel-range.ts): a pass over the whole volume costs 0.1–0.2 s on its own.
  */
 import { VolumeError } from '../../shared/errors.ts';
-import { rememberVoxelRange, type VoxelRange } from '../../shared/voxel-range.ts';
 import { BYTES_PER_VOXEL, newVoxelArray, type VoxelArray, type VoxelType } from '../../shared/volume.ts';
 import type { Slice } from './header-slices.ts';
 import { INT16_OVERFLOW, rangeOf, UINT16_OVERFLOW, type Overflow16 } from './kernels.ts';
@@ -54,10 +50,6 @@ export class SeriesVoxels {
   private readonly fused: boolean;
   private readonly measure: boolean;
   private overflow: Overflow16 = 0;
-  /** The stored voxels' range so far, where they are the volume's (no scaling); null otherwise. */
-  private readonly range: VoxelRange | null;
-  /** The slots measured into `range` (the rest stay 0). */
-  private readonly measured: Uint8Array;
 
   /**
    * Allocated once for the whole series (`n` slots, `present` the slices that
@@ -89,8 +81,6 @@ export class SeriesVoxels {
     this.fused = allowFused && !floatDirect && bpp === 2 && present.some((s) => s.slope !== 1 || s.intercept !== 0);
     this.measure = !floatDirect && present.some((s) => s.slope !== 1 || s.intercept !== 0)
       && BYTES_PER_VOXEL[rescaledType(storedType, present.map((s) => ({ slope: s.slope, intercept: s.intercept, ...declared })))] > bpp;
-    this.range = !floatDirect && !this.fused && present.every((s) => s.slope === 1 && s.intercept === 0) ? { min: Infinity, max: -Infinity } : null;
-    this.measured = new Uint8Array(this.range ? n : 0);
     this.storedType = storedType;
     this.bpp = bpp;
     this.sliceLength = sliceLength;
@@ -118,20 +108,8 @@ export class SeriesVoxels {
       return;
     }
     keepStoredBits(view, layoutInfo);
-    const measured = this.measure || this.range ? this.note(k, rangeOf(view)) : null;
-    const { min, max } = this.measure ? measured! : declaredRange(layoutInfo, this.bpp);
+    const { min, max } = this.measure ? rangeOf(view) : declaredRange(layoutInfo, this.bpp);
     this.scales[k] = { slope: slice.slope, intercept: slice.intercept, min, max };
-  }
-
-  /** Slot k's measured range, taken into the volume's where that is kept. */
-  private note(k: number, r: VoxelRange): VoxelRange {
-    const range = this.range;
-    if (range) {
-      if (r.min < range.min) range.min = r.min;
-      if (r.max > range.max) range.max = r.max;
-      this.measured[k] = 1;
-    }
-    return r;
   }
 
   /** Slot k from one frame's pixels, laid out as native pixel data, at byte `src` of `array`. */
@@ -160,25 +138,16 @@ export class SeriesVoxels {
       this.overflow |= scale16Stored(view, new Int16Array(stored.buffer, stored.byteOffset + k * frameBytes, sliceLength), 16, slice.slope, slice.intercept);
       return;
     }
-    const copied = copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo, this.measure || this.range !== null);
-    if (this.range) this.note(k, copied);
-    const { min, max } = this.measure || !this.range ? copied : declaredRange(layoutInfo, this.bpp);
+    const { min, max } = copyPixels(array, src, stored, k * sliceLength, sliceLength, layoutInfo, this.measure);
     this.scales[k] = { slope: slice.slope, intercept: slice.intercept, min, max };
   }
 
   /** The volume's voxels once every slot is filled, in the type that holds them; throws Refit when a fused scaling overflowed both 16-bit types. */
   finish(): { data: VoxelArray; datatype: VoxelType } {
-    const out = this.floats
+    return this.floats
       ? { data: this.floats, datatype: 'float32' as const }
       : this.fused
         ? reinterpret16(this.stored, this.storedType, this.overflow)
         : rescaleVolume(this.stored, this.storedType, this.sliceLength, this.scales);
-    const range = this.range;
-    if (range && out.data === this.stored) {
-      // Slots no slice filled are 0.
-      if (this.measured.includes(0)) rememberVoxelRange(out.data, { min: Math.min(range.min, 0), max: Math.max(range.max, 0) });
-      else rememberVoxelRange(out.data, range);
-    }
-    return out;
   }
 }

@@ -4,7 +4,6 @@
  */
 import * as Comlink from 'comlink';
 import { cancellableCall } from '../../shared/cancellable-call.ts';
-import { rememberVoxelRange } from '../../shared/voxel-range.ts';
 import type { Volume } from '../../shared/volume.ts';
 import {
   isIoErrorData,
@@ -70,10 +69,8 @@ export class IoClient {
   }
 
   /** Read a scanned volume's voxels; the buffer arrives transferred. */
-  async load(volumeId: string, options: CallOptions = {}): Promise<Volume> {
-    const { volume, range } = await this.#call(options, (id, progress) => this.#api.load(id, volumeId, progress));
-    if (range) rememberVoxelRange(volume.data, range); // voxelRange(volume.data) is then free
-    return volume;
+  load(volumeId: string, options: CallOptions = {}): Promise<Volume> {
+    return this.#call(options, (id, progress) => this.#api.load(id, volumeId, progress));
   }
 
   dispose(): void {

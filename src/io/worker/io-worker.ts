@@ -8,7 +8,6 @@
 import * as Comlink from 'comlink';
 import { isVolumeError } from '../../shared/errors.ts';
 import { blobFile, memoryFile, type SourceFile } from '../../shared/source-file.ts';
-import { knownVoxelRange } from '../../shared/voxel-range.ts';
 import { walkDirectory } from '../fs/index.ts';
 import { labelGridOf, labelVoxelsOnGrid, type LabelGrid } from '../label-grid.ts';
 import { readNifti } from '../nifti/read.ts';
@@ -230,10 +229,8 @@ const api: IoWorkerApi = {
         ticket.abort.signal.throwIfAborted();
         grids.set(id, labelGridOf(volume));
         report(total, total);
-        // Where the reader measured it as the slices came (else the main thread measures it).
-        const out = { volume, range: knownVoxelRange(volume.data) ?? null };
         const buffer = volume.data.buffer;
-        return buffer instanceof ArrayBuffer ? Comlink.transfer(out, [buffer]) : out;
+        return buffer instanceof ArrayBuffer ? Comlink.transfer(volume, [buffer]) : volume;
       });
     } finally {
       release(onProgress);

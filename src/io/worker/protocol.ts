@@ -4,7 +4,6 @@
  * buffers are transferred, never copied; errors travel as `IoErrorData`.
  */
 import type { VolumeErrorCode } from '../../shared/errors.ts';
-import type { VoxelRange } from '../../shared/voxel-range.ts';
 import type { SourceFormat, Vec3, Volume } from '../../shared/volume.ts';
 import type { VolumeSource } from '../scan.ts';
 
@@ -92,8 +91,7 @@ export interface IoWorkerApi {
   /** Read a label .nii.gz written for a loaded volume; refuses one whose grid differs. */
   decodeLabel(requestId: number, id: string, bytes: Uint8Array, path: string): Promise<LabelArray>;
   /** Read one scanned volume's voxels; `data.buffer` is transferred to the caller. */
-  /** The volume (its buffer transferred) and its voxels' range where the reader measured it. */
-  load(requestId: number, id: string, onProgress?: IoProgressCallback): Promise<{ volume: Volume; range: VoxelRange | null }>;
+  load(requestId: number, id: string, onProgress?: IoProgressCallback): Promise<Volume>;
   /** Make the named call fail fast: its remaining file reads reject. */
   cancel(requestId: number): void;
 }
