@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { measureRangeLater } from './voxel-range-later.ts';
 
+type Image = Parameters<typeof measureRangeLater>[0];
+
 describe('the voxel range measured after the first frame', () => {
   it('sets NiiVue\'s global range to the voxels\' own, in its scaled units, across steps', async () => {
     const img = new Int16Array((1 << 22) + 5); // three steps
@@ -10,10 +12,10 @@ describe('the voxel range measured after the first frame', () => {
     expect(await measureRangeLater(image, () => true)).toBe(true);
     expect([image.global_min, image.global_max]).toEqual([-590, 1810]);
     // a slope of 0 is none (NiiVue's reading of the header); a negative one swaps the ends
-    const flat = { img: Int16Array.from([4, -2, 7]), hdr: { scl_slope: 0, scl_inter: 0 } as { scl_slope: number; scl_inter: number } };
+    const flat: Image = { img: Int16Array.from([4, -2, 7]), hdr: { scl_slope: 0, scl_inter: 0 } };
     await measureRangeLater(flat, () => true);
     expect([flat.global_min, flat.global_max]).toEqual([-2, 7]);
-    const neg = { img: Int16Array.from([4, -2, 7]), hdr: { scl_slope: -1, scl_inter: 0 } };
+    const neg: Image = { img: Int16Array.from([4, -2, 7]), hdr: { scl_slope: -1, scl_inter: 0 } };
     await measureRangeLater(neg, () => true);
     expect([neg.global_min, neg.global_max]).toEqual([-7, 2]);
   });
