@@ -91,6 +91,7 @@ import type { TestSnapshot } from '../../src/app/test-hook.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 import { cli, loadAverage, log, noteAs, ROOT, runMain, sleep } from './shared/cli.ts';
 import { summariseProfile, type CpuProfile } from './cohort/analyse.ts';
+import { calibrate } from './ui/calibrate.ts';
 import { CASE_OPEN_PHASES, caseOpenDurations, caseOpenRun, SMALL_CASE, smallCase, type CaseOpenRun } from './ui/case-open.ts';
 import { armBox, armSave, armWindowMove, boxDone, installWatch, saveDone, startScroll, stopScroll, summaryShown, takeOpen, windowMoveDone, type BoxRecord, type OpenRecord, type SaveRecord, type WindowMoveRecord } from './ui/page.ts';
 import { longTaskText, modelLoadMs, OPEN_PHASES, openFigures, phaseAt, phaseDurations, scrollFigures, windowFigures, type OpenFigures, type ScrollFigures } from './ui/stats.ts';
@@ -487,6 +488,7 @@ async function main(): Promise<void> {
     note(`series written to OPFS ${FOLDER}/ (${written.files} files, ${fmt(written.bytes / 2 ** 20, 1)} MiB) in ${fmt(written.ms)} ms`);
     await go(page, APP);
     const info = await page.evaluate(pageInfo);
+    const yardstick = await page.evaluate(calibrate);
 
     // 1. open, RUNS times
     const opens: OpenRun[] = [];
@@ -564,6 +566,8 @@ async function main(): Promise<void> {
       `load average (1/5/15 min) at start ${loadStart}, at end ${loadEnd}`);
     log(`browser: Chromium ${browser.version()} (headless; WebGL2: ${info.webgl}); navigator.hardwareConcurrency ${info.cores}; ` +
       `crossOriginIsolated ${info.isolated}; viewport 1280×800 @1x; engine ${ann?.device ?? '?'}`);
+    log(`yardstick (ui/calibrate.ts, compare machines by it): JS min/max pass over 31 M uint16 voxels ${fmt(yardstick.jsPassMs, 1)} ms; ` +
+      `GL 1280×800 frame sampling a 3D texture ${yardstick.glFrameMs === null ? 'no WebGL2' : `${fmt(yardstick.glFrameMs, 1)} ms`}`);
     log(`server: ${serverText(SERVER)}; page ${APP}; viewer display ${final.viewer?.display ?? '? (a build before display modes)'}`);
     if (DEV) {
       log('  (the development server pre-bundles NiiVue without the build\'s patches, tools/vite/niivue-patches.ts: NiiVue runs as shipped there and never ' +
