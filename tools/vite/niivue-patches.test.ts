@@ -104,6 +104,14 @@ return V;`;
   });
 });
 
+/** A stand-in for NiiVue's calMinMax: 'niivue' whenever the patch leaves it to NiiVue. */
+const FAKE_CAL_MIN_MAX = `function intensityRaw2Scaled(nvImage, raw) { return raw * nvImage.hdr.scl_slope + nvImage.hdr.scl_inter; }
+function calMinMax(nvImage, vol = Number.POSITIVE_INFINITY, isBorder = true) {
+  let mn = Number.POSITIVE_INFINITY;
+  return 'niivue';
+}
+return calMinMax;`;
+
 describe('the fast-range patch of calMinMax', () => {
   it('applies once to the installed NiiVue, before its first loop', () => {
     const code = niivueModule();
@@ -114,12 +122,7 @@ describe('the fast-range patch of calMinMax', () => {
   });
 
   it('with the flag and a trusted range: that range, and the global range of every voxel of the frame', () => {
-    const code = `function intensityRaw2Scaled(nvImage, raw) { return raw * nvImage.hdr.scl_slope + nvImage.hdr.scl_inter; }
-function calMinMax(nvImage, vol = Number.POSITIVE_INFINITY, isBorder = true) {
-  let mn = Number.POSITIVE_INFINITY;
-  return 'niivue';
-}
-return calMinMax;`;
+    const code = FAKE_CAL_MIN_MAX;
     const cmapper = { colormapFromKey: (k: string) => (k === 'fixed' ? { min: 0, max: 5 } : {}) };
     const calMinMax = new Function('cmapper', patchCalMinMax(code))(cmapper) as (im: Record<string, unknown>) => unknown;
     const image = (over: Record<string, unknown> = {}) => ({
@@ -146,12 +149,7 @@ return calMinMax;`;
   });
 
   it('takes a known range for exactly the image it names, measures anything else', () => {
-    const code = `function intensityRaw2Scaled(nvImage, raw) { return raw * nvImage.hdr.scl_slope + nvImage.hdr.scl_inter; }
-function calMinMax(nvImage, vol = Number.POSITIVE_INFINITY, isBorder = true) {
-  let mn = Number.POSITIVE_INFINITY;
-  return 'niivue';
-}
-return calMinMax;`;
+    const code = FAKE_CAL_MIN_MAX;
     const calMinMax = new Function('cmapper', patchCalMinMax(code))({ colormapFromKey: () => ({}) }) as (im: Record<string, unknown>) => unknown;
     const voxels = Int16Array.from([4, -3, 9, 2]);
     const image = (img: Int16Array): Record<string, unknown> => ({
