@@ -3,9 +3,8 @@
  * project's test machine) builds each shader pipeline at its first draw: on the 2-core test
  * machine about 0.15 s of GPU-process work that the first case's first slice waited for. One
  * draw of a blank volume while the folder is still being scanned builds them ahead. Nothing of
- * it is seen or stays: the canvas is all but transparent while it is drawn (no flash of empty
- * tiles; hidden outright, its frame is not presented and less is built), the volume goes once
- * drawn, and a case shown meanwhile replaces it anyway.
+ * it is seen or stays: the canvas is hidden while it is drawn (no flash of empty tiles), the
+ * volume goes once drawn, and a case shown meanwhile replaces it anyway.
  */
 import { SLICE_TYPE, type Niivue, type NVImage } from '@niivue/niivue';
 import type { DisplayColours } from './display-colours.ts';
@@ -31,8 +30,8 @@ export class GlWarmUp {
     this.image = image;
     if (this.colours) this.colours.quiet = image;
     const canvas = (nv as unknown as { canvas?: HTMLCanvasElement | null }).canvas ?? null;
-    const opacity = canvas?.style.opacity ?? '';
-    if (canvas) canvas.style.opacity = '0.01'; // still composited, nothing to see
+    const visibility = canvas?.style.visibility ?? '';
+    if (canvas) canvas.style.visibility = 'hidden'; // the GL still draws; the page shows nothing of it
     try {
       this.frames.batched(() => {
         nv.addVolume(image);
@@ -43,7 +42,7 @@ export class GlWarmUp {
       await frame();
     } finally {
       if (nv.volumes.includes(image)) this.frames.batched(() => nv.removeVolume(image));
-      if (canvas) canvas.style.opacity = opacity;
+      if (canvas) canvas.style.visibility = visibility;
       this.image = null;
     }
     return true;
