@@ -3,8 +3,7 @@
  * project's test machine) builds each shader pipeline at its first draw: on the 2-core test
  * machine about 0.15 s of GPU-process work that the first case's first slice waited for. One
  * draw of a blank volume while the folder is still being scanned builds them ahead. Nothing of
- * it is seen or stays: the canvas is hidden while it is drawn (no flash of empty tiles), the
- * volume goes once drawn, and a case shown meanwhile replaces it anyway.
+ * it stays: the volume goes once drawn, and a case shown meanwhile replaces it anyway.
  */
 import { SLICE_TYPE, type Niivue, type NVImage } from '@niivue/niivue';
 import type { DisplayColours } from './display-colours.ts';
@@ -29,9 +28,6 @@ export class GlWarmUp {
     if (nv.volumes.length > 0) return false; // a case came first
     this.image = image;
     if (this.colours) this.colours.quiet = image;
-    const canvas = (nv as unknown as { canvas?: HTMLCanvasElement | null }).canvas ?? null;
-    const visibility = canvas?.style.visibility ?? '';
-    if (canvas) canvas.style.visibility = 'hidden'; // the GL still draws; the page shows nothing of it
     try {
       this.frames.batched(() => {
         nv.addVolume(image);
@@ -42,7 +38,6 @@ export class GlWarmUp {
       await frame();
     } finally {
       if (nv.volumes.includes(image)) this.frames.batched(() => nv.removeVolume(image));
-      if (canvas) canvas.style.visibility = visibility;
       this.image = null;
     }
     return true;
