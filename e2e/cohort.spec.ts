@@ -178,16 +178,30 @@ test('unsaved work survives closing the tab: reopening restores it with a notice
   expect(second).not.toBe(savedCase);
   expect(s.cases.find((c) => c.id === second)?.status).toBe('todo');
   await page.keyboard.press('d');
-  // The last change is the last stroke's pointerup, timed in the page (a time taken here
-  // afterwards could already be later than the autosave on a loaded machine).
-  await page.evaluate(() => window.addEventListener('pointerup', () => ((window as unknown as { lastUp: number }).lastUp = Date.now()), true));
+  // The last change is the pointerup of the last stroke that changed the labels, timed in the
+  // page (a time taken here afterwards could already be later than the autosave on a loaded
+  // machine). A stroke that paints nothing new (it missed the tiles) is no change: when strokes
+  // are slow, the autosave of the one before may land while it is drawn.
+  await page.evaluate(() => {
+    const w = window as unknown as { lastUp: number };
+    const painted = (): number => Object.values(window.__slicesam!.labelCounts() ?? {}).reduce((a, b) => a + b, 0);
+    let before = painted();
+    window.addEventListener('pointerup', () => {
+      const t = Date.now();
+      setTimeout(() => {
+        const now = painted();
+        if (now !== before) w.lastUp = t;
+        before = now;
+      }, 0);
+    }, true);
+  });
   await scribble(page);
   const drawn = await page.evaluate(() => window.__slicesam!.labelCounts());
   expect(drawn?.[1] ?? 0).toBeGreaterThan(5);
   // An autosave taken after the last change reaches IndexedDB (0.8 s after the change, then
   // the write: seconds on a loaded 2-core machine, so the wait is generous; how soon is a
   // figure for a benchmark, not a timed test).
-  const lastChange = await page.evaluate(() => (window as unknown as { lastUp: number }).lastUp);
+  const lastChange = await page.evaluate(() => (window as unknown as { lastUp?: number }).lastUp ?? 0);
   expect(lastChange).toBeGreaterThan(0);
   await expect.poll(async () => (await state(page)).lastAutosave, { timeout: 15_000 }).toBeGreaterThanOrEqual(lastChange);
   // The first edit put it in progress.
