@@ -26,9 +26,10 @@ export const DISPLAY_TEXTURE = '__slicesamDisplayTexture';
 export const FAST_RANGE = '__slicesamFastRange';
 
 /**
- * globalThis property: `{ buffer, min, max }`, the least and greatest voxel of the image whose
- * voxels are `buffer`, known already (io measured them off the main thread): with FAST_RANGE,
- * NiiVue takes them instead of its pass (set only while the viewer creates the image).
+ * globalThis property: `{ buffer, min, max }`, what NiiVue takes as the least and greatest voxel
+ * of the image whose voxels are `buffer`, instead of its pass (with FAST_RANGE; set only while
+ * the viewer creates the image): the display window, the exact range following after the first
+ * frame (voxel-range-later.ts).
  */
 export const KNOWN_RANGE = '__slicesamKnownRange';
 

@@ -9,9 +9,9 @@
  *  - refreshLayers: the background volume's colours may come from the viewer (DISPLAY_TEXTURE,
  *    computed on the CPU) instead of an upload of the raw voxels plus NiiVue's orient pass,
  *    one draw per slice into a 3D texture (2.3 of 3.4 s of GL work for that series).
- *  - calMinMax: with a trusted display range, the global minimum and maximum come from io's
- *    measure (KNOWN_RANGE) or one tight loop (FAST_RANGE) instead of a copy of the central
- *    region (150 ms).
+ *  - calMinMax: with a trusted display range, the global minimum and maximum come from the
+ *    viewer (KNOWN_RANGE, measured later in background steps) or one tight loop (FAST_RANGE)
+ *    instead of a copy of the central region (150 ms).
  *  - readNifti: the viewer's image of a .hdr / .img pair is NiiVue's voxels as it is, not a
  *    copy (a 60 MB copy, 0.2 s, when a case opens).
  *  - refreshDrawing: the label drawing goes to the GPU through the viewer (DRAWING_UPLOAD),
